@@ -1,0 +1,36 @@
+# Talents des territoires — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test quality fix clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+## Web server, Celery worker and beat, on the configured or embedded PostgreSQL and Redis.
+run: install
+	$(BIN)/python scripts/run.py
+
+## The whole test suite against real PostgreSQL and Redis.
+test: install
+	$(BIN)/python scripts/with_services.py $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+	SECRET_KEY=quality $(BIN)/python manage.py makemigrations --check --dry-run
+
+fix: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .var

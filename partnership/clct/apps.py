@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClctConfig(AppConfig):
+    name = "partnership.clct"
+    label = "clct"

@@ -1,0 +1,62 @@
+"""`GET /healthz`: the states of the database, Redis and the Celery workers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from partnership.celery import app as celery_app
+
+
+def check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def check_redis() -> str:
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    if not client.ping():
+        raise ConnectionError("Redis did not answer PING")
+    return "ok"
+
+
+def check_celery() -> str:
+    replies = celery_app.control.ping(timeout=settings.HEALTHZ_CELERY_TIMEOUT)
+    if not replies:
+        raise ConnectionError("no Celery worker answered the ping")
+    return f"ok ({len(replies)} worker{'s' if len(replies) > 1 else ''})"
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": check_database,
+    "redis": check_redis,
+    "celery": check_celery,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    results: dict[str, dict[str, object]] = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            state = {"status": "ok", "detail": check()}
+        except Exception as exc:  # noqa: BLE001 - any failure is a down service
+            healthy = False
+            if name == "database":
+                connection.close_if_unusable_or_obsolete()
+            state = {"status": "down", "detail": f"{type(exc).__name__}: {exc}"[:300]}
+        state["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        results[name] = state
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": results}, status=200 if healthy else 503)

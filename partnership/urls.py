@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partnership import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal_notice, name="legal-notice"),
+    path("donnees-personnelles/", views.personal_data, name="personal-data"),
+    path("sources-des-donnees/", views.data_sources, name="data-sources"),
+    path("territoires/", include("territories.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "partnership.views.page_not_found"
+handler500 = "partnership.views.server_error"
