@@ -50,6 +50,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = True
     for name, check in CHECKS.items():
         started = time.perf_counter()
+        state: dict[str, object]
         try:
             state = {"status": "ok", "detail": check()}
         except Exception as exc:  # noqa: BLE001 - any failure is a down service

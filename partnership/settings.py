@@ -83,9 +83,7 @@ TEMPLATES = [
             ],
             # Cached templates even in debug-less development: parsing is the
             # dominant cost of a DSFR page.
-            "loaders": _template_loaders
-            if DEBUG
-            else [("django.template.loaders.cached.Loader", _template_loaders)],
+            "loaders": _template_loaders if DEBUG else [("django.template.loaders.cached.Loader", _template_loaders)],
             "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),
         },
     }
@@ -136,9 +134,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "Europe/Paris"
-CELERY_BEAT_SCHEDULE_FILENAME = env_str(
-    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".var" / "celerybeat-schedule")
-)
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".var" / "celerybeat-schedule"))
 # The beat schedule lives here, in the repository (no django-celery-beat).
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {

@@ -191,6 +191,9 @@ class OldCommuneCode(models.Model):
     class Meta:
         verbose_name = "ancien code commune"
 
+    def __str__(self) -> str:
+        return f"{self.code} → {self.commune_id}"
+
 
 class Qpv(models.Model):
     code = models.CharField("code QPV", max_length=10, primary_key=True)

@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -39,7 +40,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -49,7 +50,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"
         constraints = [
-            models.UniqueConstraint(models.functions.Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
 
     def __str__(self) -> str:
