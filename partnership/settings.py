@@ -84,7 +84,6 @@ TEMPLATES = [
             # Cached templates even in debug-less development: parsing is the
             # dominant cost of a DSFR page.
             "loaders": _template_loaders if DEBUG else [("django.template.loaders.cached.Loader", _template_loaders)],
-            "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),
         },
     }
 ]
