@@ -179,3 +179,21 @@ def test_env_str(monkeypatch):
 
     monkeypatch.setenv("SOME_TEXT", "value")
     assert env_str("SOME_TEXT", "fallback") == "value"
+
+
+def test_db_pool_uses_psycopg_pool_without_persistent_connections():
+    script = (
+        "import json; from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(json.dumps([d['CONN_MAX_AGE'], d['OPTIONS'].get('pool')]))"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "partnership.settings", "SECRET_KEY": "x"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "DB_POOL": "1", "DB_POOL_MAX_SIZE": "4"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [0, {"min_size": 2, "max_size": 4}]
