@@ -38,6 +38,7 @@ from territories.models import (
     TerritoireIndustrie,
 )
 from territories.normalize import search_name
+from territories.signals import territories_imported
 
 Record = dict[str, str]
 Row = tuple[Any, ...]
@@ -829,6 +830,7 @@ def import_territories(data_dir: Path, *, progress: Progress | None = None) -> I
         updated_communes |= loader.recompute_programmes() - created_communes
         commune_count.updated = len(updated_communes)
         commune_count.unchanged = len(sources.communes) - len(created_communes) - len(updated_communes)
+        territories_imported.send(sender=Commune, report=report)
         done(12)
         for model in (Region, Departement, Epci, TerritoireIndustrie, Massif, Programme, Commune, OldCommuneCode, Qpv):
             loader.cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(model._meta.db_table)))

@@ -1,0 +1,183 @@
+"""Offers: VTE, VTA and chef-de-projet vacancies in one model and one search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from offers.enums import (
+    CLOSED_STATUSES,
+    Contract,
+    EducationLevel,
+    EmployerKind,
+    Experience,
+    OfferKind,
+    OfferStatus,
+    Remote,
+)
+from territories.models import Commune, Departement, Region
+
+# French full-text search without accents (text-search configuration created by territories/0001).
+SEARCH_CONFIG = "french_unaccent"
+LOCAL_SOURCE = "local"
+PUBLISHED = Q(status=OfferStatus.PUBLISHED)
+
+
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def published(self) -> OfferQuerySet:
+        """Published and not past their end date: what search, feeds and the sitemap show."""
+        return self.filter(PUBLISHED).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=Now()))
+
+    def closed(self) -> OfferQuerySet:
+        return self.filter(status__in=CLOSED_STATUSES)
+
+    def in_programme(self, code: str) -> OfferQuerySet:
+        return self.filter(programmes__contains=[code])
+
+
+class Offer(models.Model):
+    kind = models.CharField("type d'offre", max_length=20, choices=OfferKind.choices)
+    title = models.CharField("intitulé", max_length=200)
+    slug = models.SlugField(max_length=80, blank=True)
+    # Sanitised HTML (allow-list); `description_text` is its text, for search and summaries.
+    description = models.TextField("description")
+    description_text = models.TextField(blank=True)
+
+    employer_name = models.CharField("employeur", max_length=200)
+    employer_siren = models.CharField("SIREN", max_length=9, blank=True)
+    employer_siret = models.CharField("SIRET", max_length=14, blank=True)
+    employer_kind = models.CharField("nature de l'employeur", max_length=20, choices=EmployerKind.choices)
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="offers")
+    # Denormalised from the commune for fast filters; kept right by `offers.services.refresh_offer_places`
+    # after every territories import.
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    programmes = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+
+    remote = models.CharField("télétravail", max_length=10, choices=Remote.choices, default=Remote.NONE)
+    contract = models.CharField("contrat", max_length=20, choices=Contract.choices)
+    duration_months = models.PositiveSmallIntegerField("durée (mois)", null=True, blank=True)
+    working_time_percent = models.PositiveSmallIntegerField("temps de travail (%)", null=True, blank=True)
+    start_date = models.DateField("date de prise de poste", null=True, blank=True)
+    salary_min = models.PositiveIntegerField("salaire annuel brut minimum (€)", null=True, blank=True)
+    salary_max = models.PositiveIntegerField("salaire annuel brut maximum (€)", null=True, blank=True)
+    salary_text = models.CharField("rémunération", max_length=200, blank=True)
+    education_level = models.CharField("niveau d'études", max_length=10, choices=EducationLevel.choices, blank=True)
+    experience = models.CharField("expérience", max_length=12, choices=Experience.choices, blank=True)
+
+    apply_url = models.URLField("adresse pour postuler", max_length=500, blank=True)
+    apply_email = models.EmailField("courriel pour postuler", blank=True)
+
+    source = models.CharField("source", max_length=60, default=LOCAL_SOURCE)
+    external_id = models.CharField("identifiant à la source", max_length=200, blank=True)
+    source_url = models.URLField("adresse à la source", max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    status = models.CharField("statut", max_length=12, choices=OfferStatus.choices, default=OfferStatus.DRAFT)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    expires_at = models.DateTimeField("date limite", null=True, blank=True)
+    closed_at = models.DateTimeField("fermée le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("employer_name", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description_text", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "offre"
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OfferKind.values), name="offer_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=OfferStatus.values), name="offer_status_valid"),
+            models.CheckConstraint(
+                condition=Q(employer_kind__in=EmployerKind.values), name="offer_employer_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(remote__in=Remote.values), name="offer_remote_valid"),
+            models.CheckConstraint(condition=Q(contract__in=Contract.values), name="offer_contract_valid"),
+            models.CheckConstraint(
+                condition=Q(education_level="") | Q(education_level__in=EducationLevel.values),
+                name="offer_education_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(experience="") | Q(experience__in=Experience.values), name="offer_experience_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(working_time_percent__isnull=True)
+                | Q(working_time_percent__gte=1, working_time_percent__lte=100),
+                name="offer_working_time_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_months__isnull=True) | Q(duration_months__gte=1, duration_months__lte=120),
+                name="offer_duration_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=models.F("salary_max")),
+                name="offer_salary_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=models.F("published_at")),
+                name="offer_expires_after_publication",
+            ),
+            models.CheckConstraint(
+                condition=~PUBLISHED | Q(published_at__isnull=False), name="offer_published_has_date"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="offer_source_external_id_unique"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], condition=PUBLISHED, name="offer_search_published"),
+            GinIndex(fields=["programmes"], condition=PUBLISHED, name="offer_programmes_published"),
+            models.Index(fields=["-published_at", "-id"], condition=PUBLISHED, name="offer_date_published"),
+            models.Index(fields=["departement", "-published_at"], condition=PUBLISHED, name="offer_dep_published"),
+            models.Index(fields=["region", "-published_at"], condition=PUBLISHED, name="offer_region_published"),
+            models.Index(fields=["latitude", "longitude"], condition=PUBLISHED, name="offer_point_published"),
+            models.Index(fields=["kind", "-published_at"], condition=PUBLISHED, name="offer_kind_published"),
+            models.Index(fields=["status", "closed_at"], name="offer_status_closed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            self.slug = slugify(self.title)[:80].strip("-") or "offre"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("offers:detail", kwargs={"pk": self.pk, "slug": self.slug or "offre"})
+
+    def is_open(self) -> bool:
+        return self.status == OfferStatus.PUBLISHED and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def set_place(self, commune: Commune) -> None:
+        """Attach the offer to a commune and copy what search filters on."""
+        self.commune = commune
+        self.departement_id = commune.departement_id
+        self.region_id = commune.region_id
+        self.latitude = commune.latitude
+        self.longitude = commune.longitude
+        self.programmes = list(commune.programmes)
