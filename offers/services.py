@@ -12,17 +12,17 @@ def refresh_offer_places() -> int:
 
     Runs after every territories import, in its transaction; returns the number of offers updated.
     """
-    offers = Offer._meta.db_table
+    assert Offer._meta.db_table == "offers_offer"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            UPDATE {offers} AS o
+            """
+            UPDATE offers_offer AS o
                SET departement_id = c.departement_id, region_id = c.region_id,
                    latitude = c.latitude, longitude = c.longitude, programmes = c.programmes
               FROM territories_commune AS c
              WHERE o.commune_id = c.code
                AND (o.departement_id, o.region_id, o.latitude, o.longitude, o.programmes)
                    IS DISTINCT FROM (c.departement_id, c.region_id, c.latitude, c.longitude, c.programmes)
-            """  # noqa: S608 - table names from model metadata, no user input
+            """
         )
         return cursor.rowcount

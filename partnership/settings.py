@@ -51,12 +51,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "partnership.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partnership.observability.UserIdMiddleware",
+    "partnership.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,6 +150,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    "purge-personal-data": {
+        "task": "partnership.tasks.purge_personal_data",
+        "schedule": crontab(minute=37, hour=3),
+    },
 }
 
 # --- Accounts ----------------------------------------------------------------------
@@ -210,15 +217,32 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# `__Host-` cookies are bound to this exact host and path, but browsers only accept them when Secure.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
 # --- Portal ------------------------------------------------------------------------
 TERRITORIES_DATA_DIR = BASE_DIR / "territories" / "data"
 HEALTHZ_CELERY_TIMEOUT = float(env_int("HEALTHZ_CELERY_TIMEOUT_MS", 1500)) / 1000
 
+SECURITY_CONTACT_EMAIL = env_str("SECURITY_CONTACT_EMAIL", "securite@talents-territoires.fr")
+
+# One JSON object a line (request id, user id; never secrets); LOG_FORMAT=text for humans.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "partnership.observability.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "partnership.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"security": {"level": "INFO"}},
 }

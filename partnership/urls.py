@@ -6,6 +6,7 @@ from partnership import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal-notice"),
     path("donnees-personnelles/", views.personal_data, name="personal-data"),
@@ -14,5 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "partnership.views.bad_request"
+handler403 = "partnership.views.permission_denied"
 handler404 = "partnership.views.page_not_found"
 handler500 = "partnership.views.server_error"

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError
+import logging
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from partnership.observability import log_security_event
 from territories.queries import key_figures
 
 
@@ -35,6 +48,23 @@ def data_sources(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/data_sources.html")
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    log_security_event("permission_denied", level=logging.WARNING, path=request.path)
+    return HttpResponseForbidden(loader.render_to_string("403.html", request=request))
+
+
+def too_many_requests(request: HttpRequest, retry_after: int = 60) -> HttpResponse:
+    """The page a rate limit answers with (HTTP 429, `Retry-After`)."""
+    log_security_event("rate_limited", level=logging.WARNING, path=request.path)
+    response = HttpResponse(loader.render_to_string("429.html", request=request), status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
 
@@ -42,3 +72,16 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the context processors, the database or the session may be what failed.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: whom to tell about a vulnerability; `Expires` a year ahead, always in the future."""
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: mailto:{settings.SECURITY_CONTACT_EMAIL}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

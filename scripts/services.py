@@ -22,6 +22,7 @@ import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 import urllib.parse
 import warnings
@@ -63,7 +64,7 @@ def redacted(url: str) -> str:
 def start_embedded_postgres() -> str:
     """Start (or join) the PostgreSQL 18 of `.var/postgres`; return a DATABASE_URL on its socket."""
     # platformdirs warns when XDG_RUNTIME_DIR is unset (root in a container): its fallback is fine.
-    os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/runtime-{os.getuid()}")  # noqa: S108
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(Path(tempfile.gettempdir()) / f"runtime-{os.getuid()}"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -1,0 +1,83 @@
+"""Inventory of the personal data the portal keeps, and the purge that enforces its retention.
+
+Every model field whose name looks like personal data (an e-mail address, a phone number, a
+name, an address, an IP) must appear in `INVENTORY` with what happens to it; a test fails when
+a new one is not there. `docs/personal-data.md` is the readable version of this file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+PERSONAL_FIELD_NAME = re.compile(r"(e_?mail|phone|telephone|mobile|name|nom|prenom|address|adresse|street|ip_?addr)")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """`purge`: erased by `purge_personal_data`; `kept`: kept on purpose, for the reason given."""
+
+    action: str
+    reason: str
+
+
+def purged(reason: str) -> Policy:
+    return Policy("purge", reason)
+
+
+def kept(reason: str) -> Policy:
+    return Policy("kept", reason)
+
+
+INACTIVE_ACCOUNT_RETENTION = timedelta(days=3 * 365)
+CLOSED_OFFER_CONTACT_RETENTION = timedelta(days=365)
+
+INVENTORY: dict[str, dict[str, Policy]] = {
+    "accounts.User": {
+        "email": purged("login; anonymised 3 years after the account was deactivated"),
+        "first_name": purged("shown to colleagues; erased with the account"),
+        "last_name": purged("shown to colleagues; erased with the account"),
+    },
+    "offers.Offer": {
+        "employer_name": kept("an organisation, not a person: public part of the offer"),
+        "apply_email": purged("may be a recruiter's own address: erased 1 year after the offer closed"),
+    },
+    "territories.Region": {"name": kept("place name")},
+    "territories.Departement": {"name": kept("place name")},
+    "territories.Epci": {"name": kept("place name")},
+    "territories.Commune": {"name": kept("place name"), "search_name": kept("place name")},
+    "territories.TerritoireIndustrie": {"name": kept("place name")},
+    "territories.Massif": {"name": kept("place name")},
+    "territories.Qpv": {"name": kept("place name")},
+    "territories.Programme": {"name": kept("programme name"), "short_name": kept("programme name")},
+}
+
+
+def purge_personal_data() -> dict[str, int]:
+    """Erase what has outlived its retention period; returns how many rows each rule changed."""
+    from offers.enums import CLOSED_STATUSES
+    from offers.models import Offer
+    from partnership.accounts.models import User
+
+    now = timezone.now()
+    with transaction.atomic():
+        users = User.objects.filter(is_active=False, last_login__lt=now - INACTIVE_ACCOUNT_RETENTION).exclude(
+            email__endswith="@anonyme.invalid"
+        )
+        anonymised = 0
+        for user in users.only("pk"):
+            user.email = f"compte-{user.pk}@anonyme.invalid"
+            user.first_name = user.last_name = ""
+            user.set_unusable_password()
+            user.save(update_fields=["email", "first_name", "last_name", "password"])
+            anonymised += 1
+        contacts = (
+            Offer.objects.filter(status__in=CLOSED_STATUSES, closed_at__lt=now - CLOSED_OFFER_CONTACT_RETENTION)
+            .exclude(apply_email="")
+            .update(apply_email="")
+        )
+    return {"accounts anonymised": anonymised, "closed offers' contact e-mails erased": contacts}
