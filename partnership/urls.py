@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from offers import sitemaps
 from partnership import health, views
 
 urlpatterns = [
@@ -12,6 +13,10 @@ urlpatterns = [
     path("donnees-personnelles/", views.personal_data, name="personal-data"),
     path("sources-des-donnees/", views.data_sources, name="data-sources"),
     path("territoires/", include("territories.urls")),
+    path("offres/", include("offers.urls")),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,402 @@
+"""The public search parameters of `/offres/` (documented in docs/search.md), as a django-filter FilterSet.
+
+An invalid value never fails the page: its field gets a French error message, the value is left
+out, and every other valid parameter still applies. Several values of a multi-valued parameter
+are kept when only some of them are invalid (`type=vte&type=xyz` searches VTE offers and says
+that `xyz` is not a type).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+
+from offers.enums import Contract, EducationLevel, OfferKind, Remote
+from offers.models import SEARCH_CONFIG, Offer
+from territories.enums import ProgrammeCode
+from territories.models import Commune, Departement, Region
+from territories.normalize import search_name
+
+Q_MAX_LENGTH = 200
+RAYON_MIN, RAYON_MAX, RAYON_DEFAULT = 5, 200, 30
+RAYON_CHOICES = (5, 10, 20, 30, 50, 100, 200)
+DUREE_MAX = 120
+PUBLIEE_DEPUIS_MAX = 365
+PUBLIEE_DEPUIS_CHOICES = (
+    (1, "Depuis 24 heures"),
+    (3, "Depuis 3 jours"),
+    (7, "Depuis 7 jours"),
+    (30, "Depuis 30 jours"),
+)
+MAX_PAGE = 50
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = 111.195  # along a meridian, on the sphere above
+
+TRI_CHOICES = (("pertinence", "Pertinence"), ("date", "Date de publication"), ("distance", "Distance"))
+PROGRAMME_SHORT_NAMES: dict[str, str] = {
+    ProgrammeCode.QPV: "QPV",
+    ProgrammeCode.TI: "Territoire d’industrie",
+    ProgrammeCode.PVD: "Petites villes de demain",
+    ProgrammeCode.ACV: "Action cœur de ville",
+    ProgrammeCode.FRR: "FRR",
+    ProgrammeCode.RURAL: "Commune rurale",
+    ProgrammeCode.MONTAGNE: "Montagne",
+}
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INSEE_CODE = re.compile(r"^(?:\d{5}|2[ab]\d{3})$", re.IGNORECASE)
+_NAME_AND_DEPARTEMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<dep>\d[\dab]\d?)\)$", re.IGNORECASE)
+
+
+# --- Région and département names: one query per process every few minutes, never per request ----------
+class _GeoNames:
+    TTL = 600.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded_at = -self.TTL
+        self.regions: dict[str, str] = {}
+        self.departements: dict[str, str] = {}
+
+    def _refresh(self) -> None:
+        if time.monotonic() - self._loaded_at < self.TTL:
+            return
+        with self._lock:
+            if time.monotonic() - self._loaded_at < self.TTL:
+                return
+            self.regions = dict(Region.objects.order_by("name").values_list("code", "name"))
+            self.departements = dict(Departement.objects.order_by("code").values_list("code", "name"))
+            self._loaded_at = time.monotonic()
+
+    def region_choices(self) -> list[tuple[str, str]]:
+        self._refresh()
+        return list(self.regions.items())
+
+    def departement_choices(self) -> list[tuple[str, str]]:
+        self._refresh()
+        return [(code, f"{code} – {name}") for code, name in self.departements.items()]
+
+    def forget(self) -> None:
+        self._loaded_at = -self.TTL
+
+
+geo_names = _GeoNames()
+
+
+def region_choices() -> list[tuple[str, str]]:
+    return geo_names.region_choices()
+
+
+def departement_choices() -> list[tuple[str, str]]:
+    return geo_names.departement_choices()
+
+
+# --- Communes ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CommunePoint:
+    code: str
+    name: str
+    departement: str
+    latitude: float
+    longitude: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.departement})"
+
+
+def resolve_commune(text: str) -> CommunePoint | None:
+    """The commune meant by an INSEE code, a postcode, `Name (dep)` or a name (the most populated
+    of its homonyms): one query."""
+    raw = text.strip()
+    communes = Commune.objects.values_list("code", "name", "departement_id", "latitude", "longitude")
+    order = (F("population").desc(nulls_last=True), "code")
+    if _INSEE_CODE.match(raw):
+        code = raw.upper()
+        row = communes.filter(pk=code).first()
+        if row is None:  # a postcode: its most populated commune
+            row = communes.filter(postcodes__contains=[code]).order_by(*order).first()
+        return CommunePoint(*row) if row else None
+    match = _NAME_AND_DEPARTEMENT.match(raw)
+    name, departement = (match["name"], match["dep"].upper()) if match else (raw, "")
+    normalised = search_name(name)
+    if not normalised:
+        return None
+    filtered = communes.filter(search_name=normalised)
+    if departement:
+        filtered = filtered.filter(departement_id=departement)
+    rows = filtered.order_by(*order)[:1]
+    row = next(iter(rows), None)
+    return CommunePoint(*row) if row else None
+
+
+def distance_km(point: CommunePoint) -> CombinedExpression:
+    """Great-circle distance from `point` in km (haversine), in SQL."""
+    half_dlat = Radians(F("latitude") - Value(point.latitude)) / Value(2.0)
+    half_dlon = Radians(F("longitude") - Value(point.longitude)) / Value(2.0)
+    haversine = Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(point.latitude))) * Cos(
+        Radians(F("latitude"))
+    ) * Power(Sin(half_dlon), 2)
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(haversine)))
+
+
+def within_radius(queryset: QuerySet[Offer], point: CommunePoint, rayon: int) -> QuerySet[Offer]:
+    """Offers at most `rayon` km from `point`: a bounding box served by the (latitude, longitude)
+    index, then the exact distance."""
+    dlat = rayon / KM_PER_DEGREE
+    cos_lat = max(math.cos(math.radians(point.latitude)), 0.01)
+    dlon = min(rayon / (KM_PER_DEGREE * cos_lat), 180.0)
+    return queryset.filter(
+        LessThanOrEqual(distance_km(point), Value(float(rayon))),
+        latitude__gte=point.latitude - dlat,
+        latitude__lte=point.latitude + dlat,
+        longitude__gte=point.longitude - dlon,
+        longitude__lte=point.longitude + dlon,
+    )
+
+
+# --- Form fields ---------------------------------------------------------------------------------------
+class SearchTextField(forms.CharField):
+    """Free text: control characters (NUL included) removed, cut to `Q_MAX_LENGTH` characters."""
+
+    def to_python(self, value: Any) -> str:
+        text = _CONTROL_CHARS.sub(" ", str(value or ""))
+        return " ".join(text.split())[:Q_MAX_LENGTH]
+
+
+class LenientMultipleChoiceField(forms.MultipleChoiceField):
+    """Keeps the valid values; the invalid ones are reported by `OfferSearchForm.clean()`."""
+
+    def clean(self, value: Any) -> list[str]:
+        values = [str(v).strip() for v in (value or []) if str(v).strip()]
+        self.rejected = [v for v in values if not self.valid_value(v)]
+        return list(dict.fromkeys(v for v in values if self.valid_value(v)))
+
+
+class CommuneField(forms.CharField):
+    def to_python(self, value: Any) -> str:
+        return " ".join(_CONTROL_CHARS.sub(" ", str(value or "")).split())[:120]
+
+
+class OfferSearchForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        for name, field in self.fields.items():
+            rejected = getattr(field, "rejected", None)
+            if rejected:
+                label = field.label or name
+                values = ", ".join(f"« {v[:40]} »" for v in rejected[:5])
+                self.errors.setdefault(name, self.error_class()).append(
+                    f"{label} : valeur inconnue {values}."
+                    if len(rejected) == 1
+                    else f"{label} : valeurs inconnues {values}."
+                )
+        commune_text = data.get("commune")
+        self.commune_point: CommunePoint | None = None
+        if commune_text:
+            self.commune_point = resolve_commune(commune_text)
+            if self.commune_point is None:
+                self.add_error(
+                    "commune",
+                    f"Commune introuvable : « {commune_text[:60]} ». Saisissez son nom ou son code INSEE "
+                    "(par exemple 19272 pour Tulle).",
+                )
+        if data.get("rayon") is not None and self.commune_point is None and "commune" not in self.errors:
+            self.add_error("rayon", "Le rayon s’applique autour d’une commune : choisissez aussi une commune.")
+        duree_min, duree_max = data.get("duree_min"), data.get("duree_max")
+        if duree_min is not None and duree_max is not None and duree_min > duree_max:
+            self.add_error("duree_max", "La durée maximale doit être supérieure ou égale à la durée minimale.")
+        if data.get("tri") == "distance" and self.commune_point is None:
+            self.add_error("tri", "Le tri par distance demande une commune : choisissez une commune.")
+        return data
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+
+class CommuneFilter(django_filters.CharFilter):
+    field_class = CommuneField
+
+
+class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = LenientMultipleChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("distinct", False)  # one row per offer already: DISTINCT would sort every match
+        super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _int_field(label: str, minimum: int, maximum: int, message: str) -> dict[str, Any]:
+    return {
+        "label": label,
+        "min_value": minimum,
+        "max_value": maximum,
+        "error_messages": {"invalid": message, "min_value": message, "max_value": message},
+    }
+
+
+def _choices_message(label: str) -> dict[str, str]:
+    return {"invalid_choice": f"{label} : valeur inconnue « %(value)s »."}
+
+
+class OfferFilterSet(django_filters.FilterSet):
+    q = SearchTextFilter(label="Mots-clés", method="filter_q")
+    type = LenientMultipleChoiceFilter(label="Type d’offre", field_name="kind", choices=OfferKind.choices)
+    programme = LenientMultipleChoiceFilter(
+        label="Programme",
+        choices=ProgrammeCode.choices,
+        method="filter_programme",
+    )
+    region = django_filters.ChoiceFilter(
+        label="Région",
+        field_name="region_id",
+        choices=region_choices,
+        empty_label="Toutes les régions",
+        error_messages=_choices_message("Région"),
+    )
+    departement = django_filters.ChoiceFilter(
+        label="Département",
+        field_name="departement_id",
+        choices=departement_choices,
+        empty_label="Tous les départements",
+        error_messages=_choices_message("Département"),
+    )
+    commune = CommuneFilter(label="Commune", method="filter_commune")
+    rayon = IntegerFilter(
+        method="filter_noop",
+        **_int_field(
+            "Rayon (km)",
+            RAYON_MIN,
+            RAYON_MAX,
+            f"Le rayon est un nombre entier de kilomètres entre {RAYON_MIN} et {RAYON_MAX}.",
+        ),
+    )
+    contrat = LenientMultipleChoiceFilter(label="Contrat", field_name="contract", choices=Contract.choices)
+    duree_min = IntegerFilter(
+        field_name="duration_months",
+        lookup_expr="gte",
+        **_int_field("Durée minimale (mois)", 1, DUREE_MAX, f"La durée est un nombre de mois entre 1 et {DUREE_MAX}."),
+    )
+    duree_max = IntegerFilter(
+        field_name="duration_months",
+        lookup_expr="lte",
+        **_int_field("Durée maximale (mois)", 1, DUREE_MAX, f"La durée est un nombre de mois entre 1 et {DUREE_MAX}."),
+    )
+    niveau = LenientMultipleChoiceFilter(
+        label="Niveau d’études",
+        field_name="education_level",
+        choices=EducationLevel.choices,
+    )
+    teletravail = LenientMultipleChoiceFilter(label="Télétravail", field_name="remote", choices=Remote.choices)
+    publiee_depuis = IntegerFilter(
+        method="filter_publiee_depuis",
+        **_int_field(
+            "Publiée depuis (jours)",
+            1,
+            PUBLIEE_DEPUIS_MAX,
+            f"« Publiée depuis » est un nombre de jours entre 1 et {PUBLIEE_DEPUIS_MAX}.",
+        ),
+    )
+    tri = django_filters.ChoiceFilter(
+        label="Trier par", method="filter_noop", choices=TRI_CHOICES, error_messages=_choices_message("Tri")
+    )
+    page = IntegerFilter(
+        method="filter_noop",
+        **_int_field(
+            "Page",
+            1,
+            MAX_PAGE,
+            f"Les résultats s’arrêtent à la page {MAX_PAGE} : précisez votre recherche pour voir les autres offres.",
+        ),
+    )
+
+    # Parameters that facets count across (each facet ignores its own filter).
+    FACETS = ("type", "programme", "region", "contrat")
+    NOT_FILTERS = frozenset({"rayon", "tri", "page"})
+
+    class Meta:
+        model = Offer
+        fields: list[str] = []
+        form = OfferSearchForm
+
+    # --- filter methods
+    def filter_noop(self, queryset: QuerySet[Offer], name: str, value: Any) -> QuerySet[Offer]:
+        return queryset
+
+    def filter_q(self, queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
+        query = self.search_query
+        return queryset.filter(search_vector=query) if query is not None else queryset
+
+    def filter_programme(self, queryset: QuerySet[Offer], name: str, value: list[str]) -> QuerySet[Offer]:
+        return queryset.filter(programmes__overlap=value) if value else queryset
+
+    def filter_commune(self, queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
+        point = self.commune_point
+        return within_radius(queryset, point, self.rayon_km) if point is not None else queryset
+
+    def filter_publiee_depuis(self, queryset: QuerySet[Offer], name: str, value: int) -> QuerySet[Offer]:
+        return queryset.filter(published_at__gte=timezone.now() - dt.timedelta(days=value))
+
+    # --- what the view needs
+    @property
+    def data_ok(self) -> dict[str, Any]:
+        self.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def search_query(self) -> SearchQuery | None:
+        text = self.data_ok.get("q")
+        return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG) if text else None
+
+    @property
+    def commune_point(self) -> CommunePoint | None:
+        self.is_valid()
+        return getattr(self.form, "commune_point", None)
+
+    @property
+    def rayon_km(self) -> int:
+        rayon = self.data_ok.get("rayon")
+        return int(rayon) if rayon is not None else RAYON_DEFAULT
+
+    @property
+    def sort(self) -> str:
+        tri = self.data_ok.get("tri")
+        if tri == "distance" and self.commune_point is not None:
+            return "distance"
+        if tri == "date" or not self.data_ok.get("q"):
+            return "date"
+        return "pertinence"
+
+    @property
+    def page_number(self) -> int:
+        return int(self.data_ok.get("page") or 1)
+
+    def filter_queryset(self, queryset: QuerySet[Offer], without: str | None = None) -> QuerySet[Offer]:
+        """The queryset filtered by every valid parameter, except `without` (for a facet's counts)."""
+        for name, value in self.data_ok.items():
+            if name == without or name in self.NOT_FILTERS:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def is_active(self, name: str) -> bool:
+        self.is_valid()
+        return name in self.form.cleaned_data and self.form.cleaned_data[name] not in (None, "", [])

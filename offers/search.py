@@ -1,0 +1,202 @@
+"""The offer search behind `/offres/` and its feeds: bounded counts, facets and one page of results.
+
+Cost is bounded whatever the match set: counts stop at `COUNT_CAP` (each is a `count(*)` over a
+`LIMIT COUNT_CAP + 1` subquery), every count of the page (total and facet values) comes in ONE
+query, and the page of offers in a second one (a third resolves the commune of a radius search).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchRank
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from offers.enums import Contract, OfferKind
+from offers.filters import MAX_PAGE, PROGRAMME_SHORT_NAMES, OfferFilterSet, distance_km, geo_names
+from offers.models import Offer
+
+PAGE_SIZE = 20
+COUNT_CAP = 1000
+RANK_CANDIDATES = 1000
+FEED_SIZE = 50
+# What a result card shows: nothing else is read.
+RESULT_FIELDS = (
+    "id",
+    "slug",
+    "kind",
+    "title",
+    "employer_name",
+    "departement_id",
+    "programmes",
+    "contract",
+    "duration_months",
+    "published_at",
+    "commune__name",
+)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int | None  # None: more than COUNT_CAP matches for the facet, counted no further
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    offers: list[Offer]
+    total: int
+    page: int
+    page_size: int = PAGE_SIZE
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, min(MAX_PAGE, math.ceil(min(self.total, COUNT_CAP) / self.page_size)))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+
+def facet_choices() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "type": list(OfferKind.choices),
+        "programme": list(PROGRAMME_SHORT_NAMES.items()),
+        "region": geo_names.region_choices(),
+        "contrat": list(Contract.choices),
+    }
+
+
+def _facet_filter(queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
+    if name == "type":
+        return queryset.filter(kind=value)
+    if name == "programme":
+        return queryset.filter(programmes__contains=[value])
+    if name == "region":
+        return queryset.filter(region_id=value)
+    return queryset.filter(contract=value)
+
+
+# How one facet value is counted in a capped sample of matches (a row of `FACET_COLUMNS`).
+_FACET_SQL = {
+    "type": "kind = %s",
+    "programme": "programmes @> ARRAY[%s]::varchar(10)[]",
+    "region": "region_id = %s",
+    "contrat": "contract = %s",
+}
+FACET_COLUMNS = ("kind", "programmes", "region_id", "contract")
+
+
+def _sample_sql(queryset: QuerySet[Offer]) -> tuple[str, list[Any]]:
+    """At most COUNT_CAP + 1 matching rows (facet columns only), in no particular order."""
+    sql, params = queryset.order_by().values(*FACET_COLUMNS)[: COUNT_CAP + 1].query.sql_with_params()
+    return sql, list(params)
+
+
+def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> tuple[int, dict[str, list[FacetValue]]]:
+    """The number of matches and of each facet value's matches, in ONE query over samples of at most
+    COUNT_CAP + 1 matches: the counts are exact below the cap, and only the total is shown above it.
+
+    A facet ignores its own parameter (the counts of `type` are those of every type under the other
+    filters), so several values of one parameter can be combined knowing what each adds: a facet
+    whose parameter is set is counted over a sample of its own.
+    """
+    base = Offer.objects.published()
+    choices = facet_choices() if with_facets else {}
+    samples: dict[str | None, tuple[str, list[Any]]] = {None: _sample_sql(filterset.filter_queryset(base))}
+    for name in choices:
+        if filterset.is_active(name):
+            samples[name] = _sample_sql(filterset.filter_queryset(base, without=name))
+    ctes, params = [], []
+    for index, (sql, sample_params) in enumerate(samples.values()):
+        ctes.append(f"s{index} AS MATERIALIZED ({sql})")
+        params.extend(sample_params)
+    aliases = {name: f"s{index}" for index, name in enumerate(samples)}
+    columns = ["(SELECT count(*) FROM s0)"]
+    # Only fixed identifiers and %s placeholders are formatted into the SQL: values go in params.
+    for scope in samples:
+        if scope is not None:
+            columns.append(f"(SELECT count(*) FROM {aliases[scope]})")  # noqa: S608
+    for name, values in choices.items():
+        alias = aliases.get(name, "s0")
+        filters = ", ".join(f"count(*) FILTER (WHERE {_FACET_SQL[name]})" for _ in values)
+        columns.append(f"(SELECT ARRAY[{filters}] FROM {alias})")  # noqa: S608
+        params.extend(value for value, _ in values)
+    sql = f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    total = row[0]
+    scope_totals = {name: total for name in choices}
+    position = 1
+    for scope in samples:
+        if scope is not None:
+            scope_totals[scope] = row[position]
+            position += 1
+    cleaned = filterset.data_ok
+    facets: dict[str, list[FacetValue]] = {}
+    for name, values in choices.items():
+        figures = row[position]
+        position += 1
+        selected = cleaned.get(name) or []
+        if isinstance(selected, str):
+            selected = [selected]
+        exact = scope_totals[name] <= COUNT_CAP
+        facets[name] = [
+            FacetValue(value, label, figure if exact else None, value in selected)
+            for (value, label), figure in zip(values, figures, strict=True)
+        ]
+    return total, facets
+
+
+def ordered(filterset: OfferFilterSet, queryset: QuerySet[Offer]) -> QuerySet[Offer]:
+    point = filterset.commune_point
+    if point is not None:
+        queryset = queryset.annotate(distance=distance_km(point))
+    sort = filterset.sort
+    if sort == "pertinence" and (query := filterset.search_query) is not None:
+        # ts_rank reads every vector it ranks: rank the RANK_CANDIDATES most recent matches only
+        # (more than the MAX_PAGE pages anyone can reach), not all of a common word's matches.
+        recent = queryset.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
+        queryset = Offer.objects.filter(pk__in=recent)
+        if point is not None:
+            queryset = queryset.annotate(distance=distance_km(point))
+        return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-published_at", "-id")
+    if sort == "distance":
+        return queryset.order_by("distance", "-published_at", "-id")  # type: ignore[misc]
+    return queryset.order_by("-published_at", "-id")
+
+
+def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> SearchResults:
+    page_size = page_size or PAGE_SIZE
+    total, facets = counts(filterset)
+    results = SearchResults(offers=[], total=total, page=1, page_size=page_size, facets=facets)
+    results.page = min(filterset.page_number, results.num_pages)
+    if total:
+        offset = (results.page - 1) * page_size
+        queryset = ordered(filterset, filterset.filter_queryset(Offer.objects.published()))
+        results.offers = list(queryset.select_related("commune").only(*RESULT_FIELDS)[offset : offset + page_size])
+        for offer in results.offers:
+            offer.distance = getattr(offer, "distance", None)  # type: ignore[attr-defined]
+            offer.programme_labels = [PROGRAMME_SHORT_NAMES.get(code, code) for code in offer.programmes]  # type: ignore[attr-defined]
+    return results
+
+
+def feed_items(filterset: OfferFilterSet) -> list[Offer]:
+    """The newest `FEED_SIZE` open offers of a search: one query (two with a commune)."""
+    queryset = filterset.filter_queryset(Offer.objects.published()).order_by("-published_at", "-id")
+    return list(queryset.select_related("commune").only(*RESULT_FIELDS, "description_text", "updated_at")[:FEED_SIZE])

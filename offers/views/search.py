@@ -1,0 +1,211 @@
+"""`/offres/`: the offer search page, and its htmx partial.
+
+Anonymous pages are cached for `CACHE_TIMEOUT` seconds under the normalised query string and
+`offers_version()`, so a withdrawn offer leaves every cached page at once; full page and htmx
+partial are cached apart (and the response varies on `HX-Request`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from offers import search as engine
+from offers.cache import offers_version
+from offers.enums import EducationLevel, Remote
+from offers.filters import (
+    MAX_PAGE,
+    PUBLIEE_DEPUIS_CHOICES,
+    RAYON_CHOICES,
+    RAYON_DEFAULT,
+    TRI_CHOICES,
+    OfferFilterSet,
+    geo_names,
+)
+from offers.models import Offer
+
+CACHE_TIMEOUT = 60
+PARAMS = tuple(OfferFilterSet.base_filters)
+MULTI_VALUED = frozenset({"type", "programme", "contrat", "niveau", "teletravail"})
+MAX_VALUES = 20  # per multi-valued parameter, so a key and a query stay small
+MAX_VALUE_LENGTH = 500
+
+
+def normalised_params(query: QueryDict) -> list[tuple[str, str]]:
+    """The search parameters in a canonical order: known names only, empty values dropped, values
+    of a multi-valued parameter sorted and deduplicated, the last value of a single-valued one."""
+    items: list[tuple[str, str]] = []
+    for name in PARAMS:
+        values = [value.strip()[:MAX_VALUE_LENGTH] for value in query.getlist(name)]
+        values = [value for value in values if value]
+        if not values:
+            continue
+        if name in MULTI_VALUED:
+            items.extend((name, value) for value in sorted(set(values))[:MAX_VALUES])
+        else:
+            items.append((name, values[-1]))
+    return items
+
+
+def _query_dict(items: list[tuple[str, str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, value in items:
+        query.appendlist(name, value)
+    return query
+
+
+def _url(items: list[tuple[str, str]], **changes: Any) -> str:
+    """The search URL for `items` with some parameters replaced (None removes one)."""
+    kept = [(name, value) for name, value in items if name not in changes and name != "page"]
+    for name, value in changes.items():
+        if value is not None:
+            kept.append((name, str(value)))
+    query = urlencode(kept)
+    return f"?{query}" if query else "?"
+
+
+def _count_text(total: int) -> str:
+    if total > engine.COUNT_CAP:
+        return f"Plus de {engine.COUNT_CAP:,} offres".replace(",", "\u202f")
+    if total == 0:
+        return "Aucune offre"
+    return f"{total:,} offre{'s' if total > 1 else ''}".replace(",", "\u202f")
+
+
+def _page_links(items: list[tuple[str, str]], page: int, num_pages: int) -> list[tuple[int | None, str]]:
+    """Page numbers to show (None for an ellipsis) with their URLs."""
+    numbers = sorted({1, num_pages, *range(max(1, page - 2), min(num_pages, page + 2) + 1)})
+    links: list[tuple[int | None, str]] = []
+    previous = 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append((None, ""))
+        links.append((number, _url(items, page=number)))
+        previous = number
+    return links
+
+
+def _suggestions(filterset: OfferFilterSet, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Ways to widen a search that found nothing: a larger radius, then each filter removed."""
+    suggestions: list[tuple[str, str]] = []
+    if filterset.commune_point is not None:
+        wider = next((r for r in RAYON_CHOICES if r > filterset.rayon_km), None)
+        if wider is not None:
+            suggestions.append((f"Élargir le rayon à {wider} km", _url(items, rayon=wider)))
+    labels = {
+        "q": "les mots-clés",
+        "type": "le type d’offre",
+        "programme": "le programme",
+        "region": "la région",
+        "departement": "le département",
+        "commune": "la commune",
+        "contrat": "le contrat",
+        "duree_min": "la durée minimale",
+        "duree_max": "la durée maximale",
+        "niveau": "le niveau d’études",
+        "teletravail": "le télétravail",
+        "publiee_depuis": "la date de publication",
+    }
+    for name, label in labels.items():
+        if filterset.is_active(name):
+            changes: dict[str, Any] = {name: None}
+            if name == "commune":
+                changes.update(rayon=None, tri=None)
+            suggestions.append((f"Retirer {label}", _url(items, **changes)))
+    return suggestions
+
+
+def _options(choices: Any, selected: list[str]) -> list[dict[str, Any]]:
+    return [{"value": value, "label": label, "selected": value in selected} for value, label in choices]
+
+
+def _publiee_depuis_choices(days: int | None) -> list[tuple[str, str]]:
+    choices = [(str(value), label) for value, label in PUBLIEE_DEPUIS_CHOICES]
+    if days and days not in dict(PUBLIEE_DEPUIS_CHOICES):
+        choices.append((str(days), f"Depuis {days} jours"))
+    return choices
+
+
+def _context(filterset: OfferFilterSet, items: list[tuple[str, str]], results: engine.SearchResults) -> dict[str, Any]:
+    form = filterset.form
+    cleaned = filterset.data_ok
+    raw = {name: form.data.get(name, "") for name in PARAMS}
+    errors = {name: list(form.errors.get(name, [])) for name in PARAMS}
+    point = filterset.commune_point
+    feed_query = urlencode([(name, value) for name, value in items if name not in {"page", "tri"}])
+    suffix = f"?{feed_query}" if feed_query else ""
+    departement = cleaned.get("departement") or ""
+    rayon = filterset.rayon_km if point else RAYON_DEFAULT
+    days = cleaned.get("publiee_depuis")
+    return {
+        "results": results,
+        "count_text": _count_text(results.total),
+        "raw": raw,
+        "errors": errors,
+        "error_messages": [message for messages in errors.values() for message in messages],
+        "commune_label": point.label if point else raw["commune"],
+        "commune_point": point,
+        "rayon": rayon,
+        "rayon_options": [{"value": r, "selected": r == rayon} for r in sorted({*RAYON_CHOICES, rayon})],
+        "departement_options": _options(geo_names.departement_choices(), [departement]),
+        "niveau_options": _options(EducationLevel.choices, cleaned.get("niveau") or []),
+        "teletravail_options": _options(Remote.choices, cleaned.get("teletravail") or []),
+        "publiee_depuis_options": _options(_publiee_depuis_choices(days), [str(days or "")]),
+        "tri_options": _options(TRI_CHOICES, [filterset.sort]),
+        "sort": filterset.sort,
+        "q": cleaned.get("q") or "",
+        "page_links": _page_links(items, results.page, results.num_pages),
+        "previous_url": _url(items, page=results.page - 1),
+        "next_url": _url(items, page=results.page + 1),
+        "first_url": _url(items, page=1),
+        "last_url": _url(items, page=results.num_pages),
+        "max_page": MAX_PAGE,
+        "suggestions": _suggestions(filterset, items) if not results.total else [],
+        "feed_rss_url": reverse("offers:feed-rss") + suffix,
+        "feed_atom_url": reverse("offers:feed-atom") + suffix,
+    }
+
+
+def _cache_key(items: list[tuple[str, str]], partial: bool) -> str:
+    digest = hashlib.sha256(urlencode(items).encode()).hexdigest()[:32]
+    return f"offers:search:{offers_version()}:{'partial' if partial else 'page'}:{digest}"
+
+
+def _finish(response: HttpResponse, anonymous: bool) -> HttpResponse:
+    patch_vary_headers(response, ("HX-Request",))
+    if anonymous:
+        patch_cache_control(response, public=True, max_age=CACHE_TIMEOUT)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    items = normalised_params(request.GET)
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
+    anonymous = not request.user.is_authenticated
+    key = _cache_key(items, partial) if anonymous else None
+    if key is not None:
+        content = cache.get(key)
+        if content is not None:
+            return _finish(HttpResponse(content), anonymous)
+
+    filterset = OfferFilterSet(_query_dict(items), queryset=Offer.objects.none())
+    results = engine.search(filterset)
+    template = "offers/_results.html" if partial else "offers/search.html"
+    context = _context(filterset, items, results)
+    context["partial"] = partial
+    response = render(request, template, context)
+    if key is not None:
+        cache.set(key, response.content, CACHE_TIMEOUT)
+    return _finish(response, anonymous)

@@ -1,0 +1,356 @@
+"""The offer search page /offres/: full-text search, filters, radius, counts, caching, htmx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from offers import search as engine
+from offers.cache import VERSION_KEY, bump_offers_version, offers_version
+from offers.enums import Contract, EducationLevel, OfferStatus, Remote
+from offers.filters import geo_names
+from tests.offers.factories import OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/offres/"
+TULLE, BRIVE, PARIS = "19272", "19031", "75056"  # Brive is about 23 km from Tulle
+
+
+def titles(response) -> list[str]:
+    return re.findall(r'<h3 class="fr-card__title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
+
+
+def get(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.fixture(autouse=True)
+def _geo_names_loaded():
+    geo_names.forget()
+    geo_names.region_choices()  # loaded once per process in production: not part of a request's queries
+
+
+def test_empty_search_lists_published_offers_newest_first(client):
+    old = OfferFactory(title="Ancienne offre", published_at=timezone.now() - dt.timedelta(days=10))
+    new = OfferFactory(title="Nouvelle offre")
+    OfferFactory(title="Brouillon", draft=True)
+    OfferFactory(title="Pourvue", filled=True)
+    OfferFactory(
+        title="Expirée par la date",
+        expires_at=timezone.now() - dt.timedelta(minutes=1),
+        published_at=timezone.now() - dt.timedelta(days=3),
+    )
+    response = get(client)
+    assert titles(response) == [new.title, old.title]
+    assert "2 offres" in response.content.decode()
+    assert f'href="{new.get_absolute_url()}"' in response.content.decode()
+
+
+def test_result_card_shows_employer_place_badge_tags_contract_duration_and_date(client):
+    OfferFactory(title="Chef de projet PVD", chef_de_projet=True, duration_months=24, employer_name="Mairie de Tulle")
+    html = get(client).content.decode()
+    assert "Mairie de Tulle – Tulle (19)" in html
+    assert 'class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--purple-glycine">Chef de projet<' in html
+    assert "Contrat de projet, 24 mois" in html
+    assert re.search(r'<p class="fr-tag fr-tag--sm">[^<]+</p>', html)  # Tulle is in several programmes
+    assert "Publiée le " in html
+
+
+def test_full_text_search_stems_and_ignores_accents(client):
+    OfferFactory(title="Ingénieure des méthodes industrielles")
+    OfferFactory(title="Comptable")
+    assert titles(get(client, q="ingenieur")) == ["Ingénieure des méthodes industrielles"]
+    assert titles(get(client, q="INGÉNIEURES méthode")) == ["Ingénieure des méthodes industrielles"]
+    assert titles(get(client, q="methode")) == ["Ingénieure des méthodes industrielles"]
+
+
+def test_title_ranks_above_employer_above_description(client):
+    OfferFactory(title="Poste A", description_text="Un poste lié à la forêt.", published_at=timezone.now())
+    OfferFactory(
+        title="Poste B", employer_name="Office de la forêt", published_at=timezone.now() - dt.timedelta(days=1)
+    )
+    OfferFactory(title="Garde forestier forêt", published_at=timezone.now() - dt.timedelta(days=2))
+    assert titles(get(client, q="forêt")) == ["Garde forestier forêt", "Poste B", "Poste A"]
+    # tri=date ignores the rank
+    assert titles(get(client, q="forêt", tri="date")) == ["Poste A", "Poste B", "Garde forestier forêt"]
+
+
+def test_web_search_syntax(client):
+    OfferFactory(title="Chef de projet numérique", contract=Contract.CDD)
+    OfferFactory(title="Chef de projet en alternance", description_text="Poste en alternance.")
+    OfferFactory(title="Projet de chef cuisinier")
+    assert sorted(titles(get(client, q='"chef de projet"'))) == [
+        "Chef de projet en alternance",
+        "Chef de projet numérique",
+    ]
+    assert titles(get(client, q='"chef de projet" -alternance')) == ["Chef de projet numérique"]
+    assert sorted(titles(get(client, q="numérique or cuisinier"))) == [
+        "Chef de projet numérique",
+        "Projet de chef cuisinier",
+    ]
+
+
+def test_type_programme_region_departement_filters(client):
+    OfferFactory(title="VTE Tulle")
+    OfferFactory(title="VTA Paris", vta=True, commune=PARIS)
+    OfferFactory(title="Chef Brive", chef_de_projet=True, commune=BRIVE)
+    assert titles(get(client, type="vta")) == ["VTA Paris"]
+    assert sorted(titles(client.get(URL + "?type=vta&type=chef-de-projet"))) == ["Chef Brive", "VTA Paris"]
+    assert sorted(titles(get(client, region="75"))) == ["Chef Brive", "VTE Tulle"]  # Nouvelle-Aquitaine
+    assert titles(get(client, region="11")) == ["VTA Paris"]
+    assert sorted(titles(get(client, departement="19"))) == ["Chef Brive", "VTE Tulle"]
+    assert titles(get(client, departement="75")) == ["VTA Paris"]
+    assert titles(get(client, programme="qpv", departement="75")) == ["VTA Paris"]
+
+
+def test_programme_filter_matches_any_of_several(client):
+    pvd = OfferFactory(title="Offre PVD")
+    pvd.programmes = ["pvd"]
+    pvd.save()
+    mountain = OfferFactory(title="Offre montagne")
+    mountain.programmes = ["montagne"]
+    mountain.save()
+    other = OfferFactory(title="Offre sans programme")
+    other.programmes = []
+    other.save()
+    assert titles(get(client, programme="pvd")) == ["Offre PVD"]
+    assert sorted(titles(client.get(URL + "?programme=pvd&programme=montagne"))) == ["Offre PVD", "Offre montagne"]
+
+
+def test_contract_duration_level_remote_and_date_filters(client):
+    OfferFactory(
+        title="CDI court",
+        contract=Contract.CDI,
+        duration_months=6,
+        education_level=EducationLevel.BAC3,
+        remote=Remote.PARTIAL,
+    )
+    OfferFactory(
+        title="CDD long",
+        contract=Contract.CDD,
+        duration_months=24,
+        education_level=EducationLevel.BAC5,
+        remote=Remote.NONE,
+        published_at=timezone.now() - dt.timedelta(days=20),
+    )
+    assert titles(get(client, contrat="cdi")) == ["CDI court"]
+    assert titles(get(client, duree_min="12")) == ["CDD long"]
+    assert titles(get(client, duree_max="12")) == ["CDI court"]
+    assert titles(get(client, duree_min="6", duree_max="6")) == ["CDI court"]
+    assert titles(get(client, niveau="bac+5")) == ["CDD long"]
+    assert titles(get(client, teletravail="partiel")) == ["CDI court"]
+    assert titles(get(client, publiee_depuis="7")) == ["CDI court"]
+    assert titles(get(client, publiee_depuis="30", contrat="cdd", niveau="bac+5", duree_min="24")) == ["CDD long"]
+
+
+def test_combination_of_every_filter(client):
+    OfferFactory(
+        title="Chargé de mission habitat",
+        vta=True,
+        commune=BRIVE,
+        contract=Contract.CDD,
+        duration_months=12,
+        education_level=EducationLevel.BAC3,
+        remote=Remote.PARTIAL,
+    )
+    OfferFactory(title="Chargé de mission habitat", vta=True, commune=BRIVE, contract=Contract.CDI)
+    params = {
+        "q": "habitat",
+        "type": "vta",
+        "region": "75",
+        "departement": "19",
+        "commune": TULLE,
+        "rayon": "30",
+        "contrat": "cdd",
+        "duree_min": "12",
+        "duree_max": "18",
+        "niveau": "bac+3",
+        "teletravail": "partiel",
+        "publiee_depuis": "7",
+        "tri": "distance",
+    }
+    response = get(client, **params)
+    assert titles(response) == ["Chargé de mission habitat"]
+    assert "1 offre" in response.content.decode()
+
+
+def test_radius_search_shows_distance_and_sorts_by_it(client):
+    OfferFactory(title="À Brive", commune=BRIVE, published_at=timezone.now())
+    OfferFactory(title="À Tulle", commune=TULLE, published_at=timezone.now() - dt.timedelta(days=2))
+    OfferFactory(title="À Paris", commune=PARIS)
+    response = get(client, commune=TULLE, rayon="50", tri="distance")
+    assert titles(response) == ["À Tulle", "À Brive"]
+    html = response.content.decode()
+    assert "à moins d’1 km" in html
+    distance = int(re.search(r"Brive-la-Gaillarde \(19\), à (\d+) km", html).group(1))
+    assert 20 <= distance <= 30
+    assert titles(get(client, commune=TULLE, rayon="50")) == ["À Brive", "À Tulle"]  # date order
+    assert titles(get(client, commune=TULLE, rayon="5")) == ["À Tulle"]
+    assert titles(get(client, commune=TULLE)) == ["À Brive", "À Tulle"]  # default radius 30 km
+    assert len(titles(get(client, commune=TULLE, rayon="200", tri="distance"))) == 2
+    assert titles(get(client, commune=PARIS, rayon="5")) == ["À Paris"]
+
+
+def test_commune_may_be_a_name_or_name_and_departement(client):
+    OfferFactory(title="À Tulle", commune=TULLE)
+    for value in ("Tulle", "tulle", "Tulle (19)", "19000"):
+        response = get(client, commune=value, rayon="5")
+        assert titles(response) == ["À Tulle"], value
+        assert 'value="Tulle (19)"' in response.content.decode()
+
+
+def test_empty_result_suggests_wider_radius_and_removing_filters(client):
+    OfferFactory(title="À Brive", commune=BRIVE, vta=True)
+    html = get(client, commune=TULLE, rayon="5", type="vte").content.decode()
+    assert "Aucune offre" in html
+    links = dict(
+        (label, href.replace("&amp;", "&"))
+        for href, label in re.findall(r'<a class="fr-link" href="([^"]+)">([^<]+)</a>', html)
+    )
+    assert sorted(links["Élargir le rayon à 10 km"][1:].split("&")) == ["commune=19272", "rayon=10", "type=vte"]
+    assert sorted(links["Retirer le type d’offre"][1:].split("&")) == ["commune=19272", "rayon=5"]
+    assert links["Retirer la commune"] == "?type=vte"
+    assert titles(client.get(URL + "?commune=19272&rayon=5")) == []
+    assert titles(client.get(URL + "?commune=19272&rayon=30&type=vte")) == []
+    assert titles(client.get(URL + "?commune=19272&rayon=30")) == ["À Brive"]
+
+
+def test_facet_counts_ignore_their_own_filter(client):
+    OfferFactory.create_batch(2)
+    OfferFactory(vta=True)
+    OfferFactory(vta=True, commune=PARIS, contract=Contract.CDI)
+    html = get(client, type="vta").content.decode()
+    assert re.search(r'id="n-type-vte" class="tdt-count">&nbsp;\(2\)', html)
+    assert re.search(r'id="n-type-vta" class="tdt-count">&nbsp;\(2\)', html)
+    assert re.search(r'id="n-contrat-cdi" class="tdt-count">&nbsp;\(1\)', html)
+    assert re.search(r'id="n-contrat-cdd" class="tdt-count">&nbsp;\(1\)', html)  # VTA under type=vta
+    assert re.search(r'value="11">Île-de-France \(1\)', html)
+    assert re.search(r'id="type-vta" name="type" value="vta" checked', html)
+
+
+def test_count_is_capped(client, monkeypatch):
+    monkeypatch.setattr(engine, "COUNT_CAP", 5)
+    OfferFactory.create_batch(7)
+    html = get(client).content.decode()
+    assert "Plus de 5 offres" in html
+    assert 'id="n-type-vte" class="tdt-count"></span>' in html  # facet counts stop with the cap
+    assert len(titles(get(client))) == 7 or len(titles(get(client))) <= engine.PAGE_SIZE
+
+
+def test_count_cap_limits_pages(client, monkeypatch):
+    monkeypatch.setattr(engine, "COUNT_CAP", 5)
+    monkeypatch.setattr(engine, "PAGE_SIZE", 2)
+    OfferFactory.create_batch(9)
+    response = client.get(URL, {"page": "3"})
+    assert "Page 3 sur 3" in response.content.decode()
+    assert len(titles(response)) == 2
+
+
+def test_page_depth_is_capped_with_a_message(client):
+    OfferFactory()
+    response = get(client, page="51")
+    html = response.content.decode()
+    assert "Les résultats s’arrêtent à la page 50" in html
+    assert titles(response) != []  # page 1 is shown
+
+
+def test_page_beyond_the_last_shows_the_last(client, monkeypatch):
+    monkeypatch.setattr(engine, "PAGE_SIZE", 2)
+    OfferFactory.create_batch(3)
+    response = get(client, page="7")
+    assert "Page 2 sur 2" in response.content.decode()
+    assert len(titles(response)) == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "projet"},
+        {"q": "projet", "commune": TULLE, "rayon": "100", "tri": "distance"},
+        {"type": "vte", "programme": "acv", "region": "75", "contrat": "cdd"},
+        {"q": "projet", "page": "2"},
+    ],
+)
+def test_bounded_queries_whatever_the_page_size(client, django_assert_max_num_queries, monkeypatch, params):
+    OfferFactory.create_batch(12, title="Chef de projet")
+    numbers = []
+    for size in (2, 10):
+        monkeypatch.setattr(engine, "PAGE_SIZE", size)
+        cache.incr(VERSION_KEY, offers_version() and 1)  # a new version: nothing cached
+        for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
+            with django_assert_max_num_queries(3) as queries:
+                response = client.get(URL, params, **htmx)
+            assert 0 < len(titles(response)) <= size
+            numbers.append(len(queries))
+    assert len(set(numbers)) == 1
+
+
+def test_htmx_request_gets_the_partial_with_out_of_band_updates(client):
+    OfferFactory(title="Offre htmx", vta=True)
+    response = client.get(URL, {"type": "vta"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert html.count('id="resultats"') == 1
+    assert '<p id="nombre-offres" hx-swap-oob="innerHTML">1 offre</p>' in html
+    assert 'id="n-type-vta" class="tdt-count" hx-swap-oob="true"' in html
+    assert titles(response) == ["Offre htmx"]
+    assert "HX-Request" in response["Vary"]
+    full = client.get(URL, {"type": "vta"})
+    assert "<html" in full.content.decode()
+    assert 'hx-get="/offres/"' in full.content.decode()
+    assert 'hx-push-url="true"' in full.content.decode()
+
+
+def test_htmx_history_restore_gets_the_full_page(client):
+    response = client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+
+
+def test_page_links_feeds_and_loads_htmx_from_static_files(client):
+    html = get(client, q="projet", type="vte").content.decode()
+    assert '<link rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/offres/flux.rss?q=projet&amp;type=vte"' in html
+    assert 'href="/offres/flux.atom?q=projet&amp;type=vte"' in html
+    assert "/static/vendor/htmx/htmx.min.js" in html
+    assert "/static/js/search.js" in html
+    assert "<script>" not in html and "onclick" not in html
+    assert '<button class="fr-btn fr-icon-search-line fr-btn--icon-left" type="submit">Rechercher</button>' in html
+    assert 'role="status"' in html
+
+
+def test_anonymous_page_is_cached_with_the_offers_version(client, django_capture_on_commit_callbacks):
+    offer = OfferFactory(title="Offre bientôt retirée")
+    response = get(client, q="retirée")
+    assert sorted(response["Cache-Control"].split(", ")) == ["max-age=60", "public"]
+    assert titles(response) == ["Offre bientôt retirée"]
+    offer.status = OfferStatus.WITHDRAWN
+    offer.save()
+    # Without a version bump, the cached page is served for up to a minute.
+    assert titles(get(client, q="retirée")) == ["Offre bientôt retirée"]
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_offers_version()
+    assert titles(get(client, q="retirée")) == []
+
+
+def test_cache_key_is_the_normalised_query(client, django_assert_num_queries):
+    OfferFactory(title="Offre", vta=True)
+    get(client, type=["vta", "vte"], q="offre")
+    with django_assert_num_queries(0):
+        response = client.get(URL + "?q=offre+&type=vte&type=vta&type=vte&region=&inconnu=1")
+    assert titles(response) == ["Offre"]
+
+
+def test_logged_in_users_are_not_cached(client, django_user_model):
+    user = django_user_model.objects.create_user(email="candidat@example.org", password="x")  # noqa: S106
+    client.force_login(user)
+    response = get(client)
+    assert "private" in response["Cache-Control"]
