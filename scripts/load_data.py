@@ -34,8 +34,16 @@ def territories_missing() -> bool:
     return not Commune.objects.exists()
 
 
+def offers_missing() -> bool:
+    from offers.models import Offer
+
+    return not Offer.objects.exists()
+
+
 STEPS: list[DataStep] = [
     DataStep("import_territories", territories_missing, "communes, EPCI, départements, régions, programmes"),
+    # seed_demo's defaults: 3,000 fictional offers, seed 1, so that a fresh portal has something to search.
+    DataStep("seed_demo", offers_missing, "3,000 demo offers (fictional employers, real communes)"),
 ]
 
 

@@ -1,0 +1,1250 @@
+"""Demo offers: realistic, clearly fictional VTE, VTA and chef-de-projet offers on real communes.
+
+`manage.py seed_demo` calls `seed_demo_offers`. Generation is pure and deterministic: offer number
+`n` depends only on the seed, `n`, the reference time `now` and the communes (sorted by INSEE code),
+never on how many offers are asked for, so `--offers 300` gives the first 300 offers of
+`--offers 3000`. Each offer draws from its own `random.Random(f"{seed}:{n}")`; no global random state.
+
+Where offers go (the domain facts of DESIGN.md §2):
+
+- VTE in companies (PME/ETI) of Territoires d'industrie communes (mostly), fixed-term of 12 months or
+  more, permanent or alternance, bac+2 to bac+5;
+- VTA in rural communes, for the commune itself or its EPCI, fixed-term of 12 to 18 months, at least
+  75 % of full time, bac+2 at least;
+- chefs de projet in Petites villes de demain and Action cœur de ville communes, for the commune or
+  its EPCI, on a contrat de projet or a fixed-term of 24 to 36 months.
+
+Communes are drawn in proportion to their population within each programme's communes.
+
+Writing, in one transaction: when the table holds no demo offer, rows are streamed with COPY
+(psycopg 3) straight into it; otherwise into a temporary table, then upserted on
+`(source, external_id)` = `("demo", "demo-<n>")`, updating only the rows whose content hash changed
+and deleting the demo offers a smaller run no longer has. So the demo source always ends up holding
+exactly demo-1 … demo-<count>; a second run with the same arguments changes nothing, and a run with
+another seed rewrites the offers in place, keeping their ids (offer URLs stay valid).
+`replace=True` deletes every demo offer first (TRUNCATE when they are the whole table), then COPYs:
+same content, new ids; the fastest path for a big load. Offers of other sources are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import html
+import itertools
+import random
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import psycopg
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from offers.cache import bump_offers_version
+from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, OfferStatus, Remote
+from offers.models import Offer
+from territories.enums import ProgrammeCode
+
+DEMO_SOURCE = "demo"
+PUBLISHED_WITHIN_DAYS = 90
+
+# Share of each kind among the demo offers.
+KIND_WEIGHTS = {OfferKind.VTE: 50, OfferKind.VTA: 30, OfferKind.CHEF_DE_PROJET: 20}
+# Share of VTE offers placed outside Territoires d'industrie (in any commune of 2,000+ inhabitants).
+VTE_OUTSIDE_TI = 0.12
+VTE_OUTSIDE_TI_MIN_POPULATION = 2000
+
+
+# --------------------------------------------------------------------------------------------------
+# Communes
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCommune:
+    code: str
+    name: str
+    departement_id: str
+    departement_name: str
+    region_id: str
+    latitude: float
+    longitude: float
+    programmes: tuple[str, ...]
+    population: int
+    epci_siren: str | None = None
+    epci_name: str | None = None
+    territoire_industrie: str | None = None
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Communes to draw from, weighted by population."""
+
+    communes: tuple[DemoCommune, ...]
+    cum_weights: tuple[float, ...]
+
+    @classmethod
+    def of(cls, communes: Iterable[DemoCommune]) -> Pool:
+        chosen = tuple(communes)
+        return cls(chosen, tuple(itertools.accumulate(max(c.population, 1) for c in chosen)))
+
+    def draw(self, rng: random.Random) -> DemoCommune:
+        return rng.choices(self.communes, cum_weights=self.cum_weights)[0]
+
+    def __bool__(self) -> bool:
+        return bool(self.communes)
+
+
+@dataclass(frozen=True)
+class Pools:
+    vte: Pool
+    vte_outside_ti: Pool
+    vta: Pool
+    chef_de_projet: Pool
+
+    @classmethod
+    def of(cls, communes: Sequence[DemoCommune]) -> Pools:
+        ordered = sorted(communes, key=lambda c: c.code)
+        if not ordered:
+            raise ValueError("no communes: run `manage.py import_territories` first")
+
+        def pool(keep: Callable[[DemoCommune], bool]) -> Pool:
+            return Pool.of(c for c in ordered if keep(c)) or Pool.of(ordered)
+
+        return cls(
+            vte=pool(lambda c: ProgrammeCode.TI in c.programmes),
+            vte_outside_ti=pool(
+                lambda c: ProgrammeCode.TI not in c.programmes and c.population >= VTE_OUTSIDE_TI_MIN_POPULATION
+            ),
+            vta=pool(lambda c: ProgrammeCode.RURAL in c.programmes),
+            chef_de_projet=pool(lambda c: ProgrammeCode.PVD in c.programmes or ProgrammeCode.ACV in c.programmes),
+        )
+
+
+def load_communes() -> list[DemoCommune]:
+    """Every commune, with what the generator needs, sorted by INSEE code."""
+    from territories.models import Commune
+
+    rows = Commune.objects.order_by("code").values_list(
+        "code",
+        "name",
+        "departement_id",
+        "departement__name",
+        "region_id",
+        "latitude",
+        "longitude",
+        "programmes",
+        "population",
+        "epci_id",
+        "epci__name",
+        "territoire_industrie__name",
+    )
+    return [
+        DemoCommune(
+            code=code,
+            name=name,
+            departement_id=dep,
+            departement_name=dep_name,
+            region_id=reg,
+            latitude=lat,
+            longitude=lon,
+            programmes=tuple(programmes),
+            population=population or 0,
+            epci_siren=epci_siren,
+            epci_name=epci_name,
+            territoire_industrie=ti,
+        )
+        for code, name, dep, dep_name, reg, lat, lon, programmes, population, epci_siren, epci_name, ti in rows
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# French helpers
+
+_VOWEL_START = re.compile(r"^[aeiouyhàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
+
+
+def of_place(name: str) -> str:
+    """« de » before a place name, with elision and contraction: d'Auxerre, du Mans, des Andelys."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if _VOWEL_START.match(name):
+        return "d'" + name
+    return "de " + name
+
+
+def at_place(name: str) -> str:
+    """« à » before a place name: à Tulle, au Mans, aux Andelys."""
+    if name.startswith("Le "):
+        return "au " + name[3:]
+    if name.startswith("Les "):
+        return "aux " + name[4:]
+    return "à " + name
+
+
+def euros(amount: int) -> str:
+    return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
+
+
+def luhn_check_digit(payload: str) -> str:
+    """The digit that makes `payload + digit` pass the Luhn check (SIREN, SIRET)."""
+    total = 0
+    for i, char in enumerate(reversed(payload)):
+        digit = int(char)
+        if i % 2 == 0:  # doubled: these positions are second from the right once the check digit is added
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)
+
+
+def is_luhn_valid(number: str) -> bool:
+    return number.isdigit() and len(number) > 1 and luhn_check_digit(number[:-1]) == number[-1]
+
+
+def fake_siren(rng: random.Random) -> str:
+    """Nine digits passing the Luhn check, like a SIREN (made up; it may or may not be assigned)."""
+    payload = str(rng.randrange(10_000_000, 100_000_000))
+    return payload + luhn_check_digit(payload)
+
+
+def fake_siret(rng: random.Random, siren: str) -> str:
+    """The SIREN plus a made-up establishment number (NIC) so that the 14 digits pass the Luhn check."""
+    payload = siren + f"{rng.randrange(1, 1000):04d}"
+    return payload + luhn_check_digit(payload)
+
+
+# --------------------------------------------------------------------------------------------------
+# Descriptions: a list of blocks, rendered as sanitised simple HTML and as the same text without tags
+
+
+class Paragraph(NamedTuple):
+    text: str
+
+
+class Items(NamedTuple):
+    items: tuple[str, ...]
+
+
+Block = Paragraph | Items
+
+
+def _escape(text: str) -> str:
+    """`html.escape(text, quote=False)`, faster when there is nothing to escape (most lines)."""
+    if "&" in text or "<" in text or ">" in text:
+        return html.escape(text, quote=False)
+    return text
+
+
+def render_html(blocks: Sequence[Block]) -> str:
+    parts = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(f"<p>{_escape(block.text)}</p>")
+        else:
+            parts.append("<ul><li>" + "</li><li>".join(map(_escape, block.items)) + "</li></ul>")
+    return "\n".join(parts)
+
+
+def render_text(blocks: Sequence[Block]) -> str:
+    return "\n\n".join(block.text if isinstance(block, Paragraph) else "\n".join(block.items) for block in blocks)
+
+
+# --------------------------------------------------------------------------------------------------
+# Vocabulary (French, as in real offers; employers and posts are fictional)
+
+
+@dataclass(frozen=True)
+class Job:
+    title: str
+    missions: tuple[str, ...]
+    skills: tuple[str, ...]
+    programmes: tuple[str, ...] = ()  # chef-de-projet jobs: the programmes the post belongs to (any if empty)
+    education: tuple[str, ...] = ()  # allowed levels, if narrower than the kind's
+
+
+@dataclass(frozen=True)
+class Sector:
+    names: tuple[str, ...]  # formats: {x} an invented name, {of_place} "de Tulle", {place} "Tulle"
+    activity: str
+
+
+SECTORS = (
+    Sector(
+        ("Mécanique {x} SAS", "Usinage de précision {x}", "Ateliers mécaniques {of_place}"),
+        "conçoit et usine des pièces mécaniques de précision pour l'aéronautique et le ferroviaire",
+    ),
+    Sector(
+        ("Forges {of_place}", "Fonderie {x} et Fils", "Aciéries {x}"),
+        "forge et usine des pièces en acier pour l'automobile, le nucléaire et le machinisme agricole",
+    ),
+    Sector(
+        ("Plasturgie {x}", "{x} Polymères SAS", "Injection plastique {of_place}"),
+        "injecte et recycle des plastiques techniques pour l'industrie et la santé",
+    ),
+    Sector(
+        ("Chaudronnerie {x}", "Tôlerie fine {of_place}", "{x} Métal SAS"),
+        "fabrique des ensembles chaudronnés et des pièces de tôlerie fine sur plan",
+    ),
+    Sector(
+        ("Laiterie {of_place}", "Fromageries {x}", "Conserverie {x}"),
+        "transforme le lait et les produits agricoles du territoire en circuits courts et à l'export",
+    ),
+    Sector(
+        ("Menuiseries {x}", "Scierie {of_place}", "Bois et Structures {x}"),
+        "transforme le bois local en charpentes, ossatures et mobilier",
+    ),
+    Sector(
+        ("{x} Électronique", "Systèmes embarqués {x}", "{x} Automatismes SAS"),
+        "conçoit et fabrique des cartes électroniques et des automatismes industriels",
+    ),
+    Sector(
+        ("Composites {x}", "{x} Nautic Composites", "Fibres et Résines {of_place}"),
+        "moule des pièces en matériaux composites pour le nautisme, l'éolien et le sport",
+    ),
+    Sector(
+        ("Cartonnages {of_place}", "Emballages {x}", "{x} Packaging SAS"),
+        "fabrique des emballages en carton recyclé pour l'agroalimentaire et la cosmétique",
+    ),
+    Sector(
+        ("Laboratoires {x}", "Cosmétiques {of_place}", "{x} Bio Ingrédients"),
+        "formule et fabrique des cosmétiques et des compléments à base d'ingrédients naturels",
+    ),
+    Sector(
+        ("Machines agricoles {x}", "{x} Agri-Équipements", "Constructions mécaniques {of_place}"),
+        "conçoit et assemble des équipements pour l'agriculture et l'agroécologie",
+    ),
+    Sector(
+        ("Textiles {of_place}", "Tissages {x}", "{x} Technical Fabrics"),
+        "tisse et ennoblit des textiles techniques pour la protection et la santé",
+    ),
+)
+
+# Invented family-business names: combined with a sector they make clearly fictional companies.
+NAME_PARTS_1 = ("Ber", "Cor", "Dal", "Fon", "Gar", "Lau", "Mar", "Pel", "Ros", "Tav", "Ver", "Vil", "Bran", "Chal")
+NAME_PARTS_2 = ("bec", "danne", "gerac", "lane", "mont", "nier", "ouze", "rieux", "sac", "tier", "val", "zière")
+
+SIZES = (
+    "PME familiale de {n} salariés",
+    "PME industrielle de {n} salariés",
+    "entreprise de taille intermédiaire (ETI) de {n} salariés",
+    "filiale industrielle de {n} salariés d'un groupe familial",
+)
+
+VTE_JOBS = (
+    Job(
+        "Ingénieur méthodes et industrialisation",
+        (
+            "Analyser les gammes de fabrication et proposer des améliorations",
+            "Industrialiser les nouveaux produits, du prototype à la série",
+            "Rédiger les instructions de travail et former les opérateurs",
+            "Suivre les indicateurs de performance de l'atelier (TRS, rebuts, délais)",
+            "Participer au choix et à la mise en service de nouveaux équipements",
+            "Conduire des chantiers d'amélioration continue avec les équipes de production",
+        ),
+        ("génie mécanique ou productique", "lecture de plans et cotation", "logiciels de CAO (SolidWorks, Catia)"),
+    ),
+    Job(
+        "Chargé d'affaires export",
+        (
+            "Développer le portefeuille de clients en Europe et en Amérique du Nord",
+            "Préparer les offres commerciales avec le bureau d'études",
+            "Représenter l'entreprise sur les salons professionnels",
+            "Suivre les commandes jusqu'à la livraison et la facturation",
+            "Mener une veille sur les marchés et la concurrence",
+        ),
+        ("commerce international", "anglais courant, une deuxième langue appréciée", "goût du terrain et du contact"),
+    ),
+    Job(
+        "Responsable qualité, sécurité et environnement",
+        (
+            "Animer le système de management de la qualité (ISO 9001)",
+            "Préparer les audits clients et de certification",
+            "Traiter les réclamations et piloter les plans d'actions correctives",
+            "Mettre à jour le document unique et animer la prévention des risques",
+            "Suivre la démarche environnementale du site (ISO 14001)",
+        ),
+        ("qualité, hygiène, sécurité et environnement", "outils de résolution de problèmes (8D, AMDEC)", "rigueur"),
+    ),
+    Job(
+        "Chef de projet transition énergétique (VTE Vert)",
+        (
+            "Réaliser le bilan carbone du site et proposer une trajectoire de réduction",
+            "Piloter les projets d'efficacité énergétique et de récupération de chaleur",
+            "Étudier l'autoconsommation photovoltaïque et le recours à l'hydrogène vert",
+            "Monter les dossiers de financement (ADEME, Région, Bpifrance)",
+            "Sensibiliser les équipes aux écogestes et à l'économie circulaire",
+        ),
+        ("énergétique ou environnement", "bilan carbone et analyse de cycle de vie", "gestion de projet"),
+        education=(EducationLevel.BAC3, EducationLevel.BAC4, EducationLevel.BAC5),
+    ),
+    Job(
+        "Ingénieur R&D matériaux",
+        (
+            "Mener les essais de caractérisation des matériaux",
+            "Concevoir de nouvelles formulations avec le laboratoire",
+            "Suivre les projets de recherche collaboratifs avec les écoles et les centres techniques",
+            "Rédiger les rapports d'essais et les dossiers de brevets",
+            "Évaluer les matériaux biosourcés et recyclés",
+        ),
+        ("science des matériaux ou chimie", "méthodes d'essais et plans d'expériences", "curiosité scientifique"),
+    ),
+    Job(
+        "Technicien bureau d'études",
+        (
+            "Concevoir les pièces et les ensembles en 3D",
+            "Établir les plans et les nomenclatures",
+            "Dialoguer avec les clients sur les spécifications techniques",
+            "Accompagner la fabrication des prototypes",
+            "Mettre à jour la documentation technique",
+        ),
+        ("conception mécanique", "logiciels de CAO", "sens du détail"),
+        education=(EducationLevel.BAC2, EducationLevel.BAC3),
+    ),
+    Job(
+        "Contrôleur de gestion industriel",
+        (
+            "Construire et suivre le budget de l'usine",
+            "Calculer les prix de revient et analyser les écarts",
+            "Produire les tableaux de bord mensuels de la direction",
+            "Participer aux clôtures mensuelles avec le cabinet comptable",
+            "Améliorer les outils de pilotage (ERP, tableurs, outils de visualisation)",
+        ),
+        ("contrôle de gestion ou finance", "maîtrise d'Excel, un ERP apprécié", "esprit d'analyse"),
+    ),
+    Job(
+        "Acheteur industriel",
+        (
+            "Sourcer et qualifier de nouveaux fournisseurs, en priorité locaux",
+            "Négocier les prix, les délais et les conditions d'achat",
+            "Suivre les approvisionnements et la performance des fournisseurs",
+            "Sécuriser les achats de matières premières face à la volatilité des cours",
+            "Intégrer des critères environnementaux dans les achats",
+        ),
+        ("achats ou supply chain", "négociation", "anglais technique"),
+    ),
+    Job(
+        "Responsable maintenance",
+        (
+            "Organiser la maintenance préventive et curative des lignes",
+            "Encadrer une équipe de techniciens de maintenance",
+            "Déployer la GMAO et la maintenance prédictive",
+            "Gérer le stock de pièces détachées et les contrats de sous-traitance",
+            "Conduire les projets de modernisation et de cobotique",
+        ),
+        ("maintenance industrielle, électrotechnique", "automatismes", "management d'équipe"),
+    ),
+    Job(
+        "Développeur en informatique industrielle",
+        (
+            "Développer les logiciels de supervision des lignes de production",
+            "Connecter les machines au système d'information (MES, capteurs, IoT)",
+            "Analyser les données de production et automatiser les rapports",
+            "Assurer le support aux utilisateurs de l'atelier",
+            "Renforcer la cybersécurité des équipements connectés",
+        ),
+        ("informatique industrielle", "Python, SQL, automates programmables", "autonomie"),
+    ),
+    Job(
+        "Chargé de communication et marketing",
+        (
+            "Construire le plan de communication annuel",
+            "Animer le site internet et les réseaux sociaux de l'entreprise",
+            "Concevoir les supports commerciaux et les catalogues",
+            "Organiser la présence sur les salons et les portes ouvertes",
+            "Valoriser la marque employeur auprès des écoles du territoire",
+        ),
+        ("communication ou marketing", "aisance rédactionnelle", "outils de PAO"),
+    ),
+    Job(
+        "Responsable ressources humaines",
+        (
+            "Piloter les recrutements et l'intégration des nouveaux salariés",
+            "Construire le plan de développement des compétences",
+            "Préparer la paie et les déclarations sociales avec le cabinet",
+            "Animer le dialogue social avec le CSE",
+            "Développer les partenariats avec les écoles et l'apprentissage",
+        ),
+        ("ressources humaines", "droit du travail", "sens de l'écoute"),
+    ),
+)
+
+VTA_JOBS = (
+    Job(
+        "Chargé de mission revitalisation du centre-bourg",
+        (
+            "Réaliser le diagnostic du centre-bourg : commerces, logements vacants, espaces publics",
+            "Élaborer le plan d'actions avec les élus et les habitants",
+            "Accompagner les porteurs de projets commerciaux",
+            "Monter les dossiers de subvention (DETR, DSIL, Région, Europe)",
+            "Suivre les opérations d'aménagement des espaces publics",
+        ),
+        ("aménagement, urbanisme ou développement local", "conduite de projet", "aisance relationnelle"),
+    ),
+    Job(
+        "Chargé de mission transition écologique",
+        (
+            "Élaborer le plan climat et le programme d'actions de la collectivité",
+            "Accompagner les projets d'énergies renouvelables (méthanisation, solaire, bois-énergie)",
+            "Animer la rénovation énergétique des bâtiments publics",
+            "Sensibiliser les habitants et les écoles",
+            "Rechercher les financements (fonds vert, ADEME, Région)",
+        ),
+        ("environnement, énergie ou développement durable", "gestion de projet", "pédagogie"),
+    ),
+    Job(
+        "Chargé de mission ingénierie et recherche de financements",
+        (
+            "Recenser les projets de la collectivité et les prioriser",
+            "Identifier les financements mobilisables et monter les dossiers",
+            "Suivre l'exécution des subventions et les demandes de versement",
+            "Mettre en place des outils de suivi budgétaire des projets",
+            "Assurer la veille sur les appels à projets",
+        ),
+        ("finances publiques ou gestion de projets", "fonctionnement des collectivités", "rigueur"),
+    ),
+    Job(
+        "Chargé de mission mobilités rurales",
+        (
+            "Diagnostiquer les besoins de mobilité des habitants",
+            "Développer le covoiturage, le transport à la demande et l'autopartage",
+            "Accompagner la création d'itinéraires cyclables",
+            "Travailler avec la Région, autorité organisatrice des mobilités",
+            "Évaluer les services mis en place",
+        ),
+        ("mobilités, transport ou aménagement", "animation de réseaux", "autonomie"),
+    ),
+    Job(
+        "Chargé de mission alimentation et circuits courts",
+        (
+            "Animer le projet alimentaire territorial (PAT)",
+            "Développer l'approvisionnement local de la restauration scolaire",
+            "Accompagner les producteurs dans leurs projets collectifs",
+            "Organiser des événements autour de l'alimentation",
+            "Lutter contre le gaspillage alimentaire",
+        ),
+        ("agriculture, agronomie ou développement local", "animation", "goût du terrain"),
+    ),
+    Job(
+        "Chargé de mission habitat et logement",
+        (
+            "Repérer les logements vacants et dégradés",
+            "Accompagner les propriétaires vers les aides à la rénovation",
+            "Préparer une opération programmée d'amélioration de l'habitat (OPAH)",
+            "Travailler avec l'Anah, les bailleurs et les artisans",
+            "Suivre l'observatoire local de l'habitat",
+        ),
+        ("habitat, urbanisme ou politiques sociales", "aisance relationnelle", "méthode"),
+    ),
+    Job(
+        "Chargé de projet numérique et inclusion",
+        (
+            "Déployer les services numériques de la collectivité",
+            "Animer l'espace France services et les permanences numériques",
+            "Accompagner les associations et les commerçants dans leur présence en ligne",
+            "Former les agents aux outils collaboratifs",
+            "Suivre la couverture en fibre et en téléphonie mobile",
+        ),
+        ("numérique, communication ou médiation", "pédagogie", "sens du service public"),
+    ),
+    Job(
+        "Chargé de mission tourisme et patrimoine",
+        (
+            "Valoriser le patrimoine bâti et naturel de la commune",
+            "Développer l'offre de randonnée et d'itinérance",
+            "Travailler avec l'office de tourisme et les acteurs locaux",
+            "Préparer les dossiers de restauration du patrimoine",
+            "Organiser des événements culturels",
+        ),
+        ("tourisme, patrimoine ou histoire", "aisance rédactionnelle", "créativité"),
+    ),
+    Job(
+        "Chargé de mission santé et services à la population",
+        (
+            "Accompagner le projet de maison de santé pluriprofessionnelle",
+            "Démarcher des professionnels de santé pour leur installation",
+            "Coordonner le contrat local de santé",
+            "Développer les services aux personnes âgées",
+            "Animer le réseau des partenaires sociaux et médico-sociaux",
+        ),
+        ("santé publique, action sociale ou développement local", "sens du contact", "organisation"),
+    ),
+)
+
+CHEF_DE_PROJET_JOBS = (
+    Job(
+        "Chef de projet Petites villes de demain",
+        (
+            "Piloter le programme Petites villes de demain et l'opération de revitalisation de territoire (ORT)",
+            "Coordonner les partenaires : État, Banque des territoires, Anah, Région, Département",
+            "Conduire les études pré-opérationnelles (habitat, commerce, mobilité)",
+            "Animer le comité de projet et rendre compte aux élus",
+            "Associer les habitants et les commerçants à la démarche",
+            "Suivre le budget et les financements du programme",
+        ),
+        ("urbanisme, aménagement ou développement territorial", "conduite de projets complexes", "diplomatie"),
+        programmes=(ProgrammeCode.PVD,),
+    ),
+    Job(
+        "Chef de projet Action cœur de ville",
+        (
+            "Piloter la convention Action cœur de ville et ses cinq axes",
+            "Coordonner les services de la ville et de l'intercommunalité",
+            "Suivre les opérations de réhabilitation de l'habitat ancien",
+            "Préparer les comités de projet et les revues avec les financeurs",
+            "Développer les projets d'entrées de ville",
+            "Évaluer les actions menées",
+        ),
+        ("urbanisme, aménagement ou sciences politiques", "conduite de projets partenariaux", "leadership"),
+        programmes=(ProgrammeCode.ACV,),
+    ),
+    Job(
+        "Manager de commerce",
+        (
+            "Élaborer la stratégie commerciale du centre-ville",
+            "Accompagner l'installation de nouveaux commerces dans les cellules vacantes",
+            "Animer l'union commerciale et organiser les animations",
+            "Développer les outils numériques des commerçants (place de marché, carte cadeau)",
+            "Suivre l'observatoire du commerce et de la vacance",
+        ),
+        ("commerce, marketing ou développement économique", "sens du terrain", "force de proposition"),
+    ),
+    Job(
+        "Manager de centre-ville",
+        (
+            "Coordonner les actions en faveur de l'attractivité du centre-ville",
+            "Être l'interlocuteur des commerçants, des propriétaires et des habitants",
+            "Préparer les aménagements d'espaces publics avec les services techniques",
+            "Piloter le plan de signalétique et de stationnement",
+            "Organiser les événements fédérateurs",
+        ),
+        ("développement local, commerce ou urbanisme", "médiation", "disponibilité"),
+    ),
+    Job(
+        "Chargé d'opération habitat et renouvellement urbain",
+        (
+            "Piloter l'OPAH de renouvellement urbain",
+            "Suivre les opérations de résorption de l'habitat indigne",
+            "Travailler avec les opérateurs, les bailleurs et l'Anah",
+            "Préparer les procédures (périmètres de restauration immobilière, biens vacants)",
+            "Informer les propriétaires et les locataires",
+        ),
+        ("habitat, urbanisme ou droit immobilier", "procédures d'aménagement", "ténacité"),
+    ),
+    Job(
+        "Chef de projet revitalisation et transition écologique",
+        (
+            "Articuler le projet de revitalisation avec la transition écologique",
+            "Conduire les projets de renaturation et de désimperméabilisation des sols",
+            "Développer les mobilités douces en centre-ville",
+            "Monter les dossiers du fonds vert",
+            "Animer la concertation avec les habitants",
+        ),
+        ("aménagement durable ou paysage", "conduite de projet", "pédagogie"),
+    ),
+)
+
+VTE_INTROS = (
+    "{employer}, {size} {located}, {activity}. Dans le cadre du Volontariat territorial en entreprise (VTE), "
+    "nous recrutons un jeune diplômé pour accompagner notre croissance.",
+    "Vous voulez démarrer votre carrière dans l'industrie, au plus près des décisions ? {employer}, {size} "
+    "{located}, {activity}. Nous vous confions un poste à responsabilités dès votre arrivée, en VTE.",
+    "Rejoignez {employer}, {size} {located}. L'entreprise {activity} et investit dans ses équipes : ce poste est "
+    "ouvert en Volontariat territorial en entreprise.",
+)
+VTE_TI = (
+    "Le site se trouve dans le Territoire d'industrie « {ti} », qui réunit entreprises et collectivités "
+    "autour de projets industriels communs.",
+    "Notre usine participe à la dynamique du Territoire d'industrie « {ti} ».",
+)
+VTE_PROFILE = (
+    "Jeune diplômé de moins de deux ans ou en dernière année d'études, vous aimez le concret et le travail en équipe.",
+    "Vous sortez d'école ou d'université, ou vous préparez votre diplôme en alternance, et vous voulez des "
+    "responsabilités rapidement.",
+    "Vous êtes curieux, autonome et vous avez envie de vivre et de travailler {at_place}.",
+)
+VTA_INTROS = (
+    "{employer} ({where}) recrute un volontaire territorial en administration (VTA) "
+    "pour renforcer son ingénierie et faire aboutir ses projets.",
+    "Dans le cadre du Volontariat territorial en administration, {employer} accueille un jeune diplômé pour "
+    "porter ses projets au service des habitants du territoire rural.",
+    "Territoire rural engagé, {employer} ({departement}) mène de nombreux projets et cherche un VTA pour les "
+    "accompagner de l'idée à la réalisation.",
+)
+VTA_PROFILE = (
+    "Âgé de 18 à 30 ans et titulaire d'un diplôme de niveau bac+2 au moins, vous voulez mettre vos compétences "
+    "au service d'un territoire rural.",
+    "Jeune diplômé, vous avez le goût de l'intérêt général et vous voulez découvrir le fonctionnement d'une "
+    "collectivité de l'intérieur.",
+)
+CHEF_DE_PROJET_INTROS = {
+    ProgrammeCode.PVD: (
+        "Lauréate du programme Petites villes de demain, {employer} ({where}) "
+        "recrute son chef de projet pour conduire la revitalisation de son centre.",
+        "{employer} s'est engagée avec l'État et ses partenaires dans Petites villes de demain : habitat, "
+        "commerce, mobilités, espaces publics, tout le centre est concerné.",
+    ),
+    ProgrammeCode.ACV: (
+        "Engagée dans le programme Action cœur de ville, {employer} ({where}) "
+        "renforce l'équipe qui conduit le projet de centre-ville.",
+        "{employer} met en œuvre sa convention Action cœur de ville et son opération de revitalisation de "
+        "territoire (ORT) avec l'État, la Banque des territoires et Action Logement.",
+    ),
+}
+CHEF_DE_PROJET_PROFILE = (
+    "De formation supérieure, vous avez une première expérience de la conduite de projets territoriaux et "
+    "vous savez travailler avec les élus.",
+    "Vous connaissez les collectivités et leurs partenaires, et vous savez fédérer autour d'un projet.",
+)
+SOFT_SKILLS = (
+    "Sens de l'organisation et des priorités",
+    "Aisance à l'oral comme à l'écrit",
+    "Capacité à travailler en équipe",
+    "Autonomie et esprit d'initiative",
+    "Permis B (déplacements sur le territoire)",
+    "Goût pour l'innovation",
+)
+DEMO_NOTICE = "Offre de démonstration : l'employeur et le poste sont fictifs."
+
+EDUCATION_PHRASE: dict[str, str] = {
+    EducationLevel.BAC2: "Formation de niveau bac+2 au moins en {domain}",
+    EducationLevel.BAC3: "Formation de niveau bac+3 (licence, BUT) en {domain}",
+    EducationLevel.BAC4: "Formation de niveau bac+4 en {domain}",
+    EducationLevel.BAC5: "Formation de niveau bac+5 (master, école d'ingénieurs ou de commerce) en {domain}",
+}
+EXPERIENCE_PHRASE: dict[str, str] = {
+    Experience.BEGINNER: "Débutant accepté",
+    Experience.ONE_TWO: "Une à deux années d'expérience, stages compris",
+    Experience.THREE_FIVE: "Trois à cinq années d'expérience",
+    Experience.MORE: "Plus de cinq années d'expérience",
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Offers
+
+
+class DemoOffer(NamedTuple):
+    """One row of offers_offer, in COPY column order (no id, no generated search_vector)."""
+
+    kind: str
+    title: str
+    slug: str
+    description: str
+    description_text: str
+    employer_name: str
+    employer_siren: str
+    employer_siret: str
+    employer_kind: str
+    commune_id: str
+    departement_id: str
+    region_id: str
+    latitude: float
+    longitude: float
+    programmes: list[str]
+    remote: str
+    contract: str
+    duration_months: int | None
+    working_time_percent: int | None
+    start_date: dt.date | None
+    salary_min: int | None
+    salary_max: int | None
+    salary_text: str
+    education_level: str
+    experience: str
+    apply_url: str
+    apply_email: str
+    source: str
+    external_id: str
+    source_url: str
+    content_hash: str
+    status: str
+    published_at: dt.datetime
+    expires_at: dt.datetime
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+COLUMNS: tuple[str, ...] = DemoOffer._fields
+# What a re-run may change; created_at stays.
+UPDATED_COLUMNS = tuple(c for c in COLUMNS if c != "created_at")
+
+
+def _pick(rng: random.Random, weighted: dict[str, int]) -> str:
+    return rng.choices(tuple(weighted), weights=tuple(weighted.values()))[0]
+
+
+def _between(rng: random.Random, low: int, high: int, step: int) -> int:
+    return rng.randrange(low // step, high // step + 1) * step
+
+
+def _invented_name(rng: random.Random) -> str:
+    return rng.choice(NAME_PARTS_1) + rng.choice(NAME_PARTS_2)
+
+
+def company_name(rng: random.Random, commune: DemoCommune) -> tuple[str, str]:
+    """A fictional company name and its activity, e.g. (« Forges de Tulle », « forge et usine … »)."""
+    sector = rng.choice(SECTORS)
+    name = rng.choice(sector.names).format(x=_invented_name(rng), of_place=of_place(commune.name), place=commune.name)
+    return name, sector.activity
+
+
+def commune_employer(commune: DemoCommune) -> str:
+    return "Commune " + of_place(commune.name)
+
+
+def _salary(rng: random.Random, low: int, high: int, spread: tuple[int, int]) -> tuple[int, int]:
+    salary_min = _between(rng, low, high, 500)
+    return salary_min, salary_min + _between(rng, spread[0], spread[1], 500)
+
+
+@dataclass
+class _Draft:
+    """What the kind-specific part decides; the common part finishes the offer."""
+
+    kind: str
+    job: Job
+    commune: DemoCommune
+    employer_name: str
+    employer_kind: str
+    employer_siren: str = ""
+    employer_siret: str = ""
+    contract: str = Contract.CDD
+    duration_months: int | None = None
+    working_time_percent: int | None = 100
+    education_level: str = EducationLevel.BAC5
+    experience: str = Experience.BEGINNER
+    remote: str = Remote.NONE
+    salary: tuple[int, int] | None = None
+    salary_note: str = ""
+    intro: list[str] = field(default_factory=list)
+    profile: str = ""
+
+
+def _draft_vte(rng: random.Random, pools: Pools) -> _Draft:
+    outside = rng.random() < VTE_OUTSIDE_TI
+    commune = (pools.vte_outside_ti if outside else pools.vte).draw(rng)
+    employer, activity = company_name(rng, commune)
+    siren = fake_siren(rng)
+    job = rng.choice(VTE_JOBS)
+    large = rng.random() < 0.2
+    size = rng.choice(SIZES[2:] if large else SIZES[:2]).format(
+        n=rng.randrange(250, 3000, 10) if large else rng.randrange(12, 240)
+    )
+    draft = _Draft(
+        OfferKind.VTE,
+        job,
+        commune,
+        employer,
+        EmployerKind.ENTREPRISE,
+        employer_siren=siren,
+        employer_siret=fake_siret(rng, siren),
+        contract=_pick(rng, {Contract.CDD: 45, Contract.CDI: 35, Contract.ALTERNANCE: 20}),
+        education_level=rng.choice(job.education or EducationLevel.values),
+        experience=_pick(rng, {Experience.BEGINNER: 70, Experience.ONE_TWO: 30}),
+        remote=_pick(rng, {Remote.NONE: 55, Remote.PARTIAL: 40, Remote.FULL: 5}),
+    )
+    if draft.contract == Contract.CDD:
+        draft.duration_months = rng.choice((12, 12, 18, 24))
+        draft.salary = _salary(rng, 28_000, 38_000, (2_000, 6_000))
+    elif draft.contract == Contract.CDI:
+        draft.salary = _salary(rng, 32_000, 46_000, (3_000, 8_000))
+    else:
+        draft.duration_months = rng.choice((12, 24, 36))
+        draft.education_level = rng.choice(job.education or (EducationLevel.BAC3, EducationLevel.BAC5))
+        draft.salary = _salary(rng, 14_000, 20_000, (0, 3_000))
+        draft.salary_note = "selon l'âge et l'année de formation"
+    intro = rng.choice(VTE_INTROS).format(
+        employer=employer, size=size, located=f"installée {at_place(commune.name)}", activity=activity
+    )
+    draft.intro = [intro]
+    if commune.territoire_industrie and not outside:
+        draft.intro.append(rng.choice(VTE_TI).format(ti=commune.territoire_industrie))
+    draft.profile = rng.choice(VTE_PROFILE).format(at_place=at_place(commune.name))
+    return draft
+
+
+def _collectivity(rng: random.Random, commune: DemoCommune, epci_share: float) -> tuple[str, str, str]:
+    """Employer name, kind and SIREN: the commune itself or its EPCI (whose SIREN is real data)."""
+    if commune.epci_name and commune.epci_siren and rng.random() < epci_share:
+        return commune.epci_name, EmployerKind.EPCI, commune.epci_siren
+    return commune_employer(commune), EmployerKind.COMMUNE, ""
+
+
+def _where(commune: DemoCommune, employer_kind: str) -> str:
+    """« 1 234 habitants, Corrèze » for a commune; « Corrèze » for an EPCI (the population is the commune's)."""
+    if employer_kind == EmployerKind.EPCI or not commune.population:
+        return commune.departement_name
+    population = f"{commune.population:,}".replace(",", "\u202f")
+    return f"{population} habitants, {commune.departement_name}"
+
+
+def _draft_vta(rng: random.Random, pools: Pools) -> _Draft:
+    commune = pools.vta.draw(rng)
+    employer, employer_kind, siren = _collectivity(rng, commune, epci_share=0.45)
+    draft = _Draft(
+        OfferKind.VTA,
+        rng.choice(VTA_JOBS),
+        commune,
+        employer,
+        employer_kind,
+        employer_siren=siren,
+        contract=Contract.CDD,
+        duration_months=rng.randint(12, 18),
+        working_time_percent=rng.choices((100, 90, 80, 75), weights=(70, 8, 15, 7))[0],
+        education_level=_pick(
+            rng, {EducationLevel.BAC2: 15, EducationLevel.BAC3: 35, EducationLevel.BAC4: 15, EducationLevel.BAC5: 35}
+        ),
+        experience=_pick(rng, {Experience.BEGINNER: 85, Experience.ONE_TWO: 15}),
+        remote=_pick(rng, {Remote.NONE: 60, Remote.PARTIAL: 40}),
+        salary=_salary(rng, 22_000, 27_000, (1_000, 4_000)),
+        salary_note="sur la grille des contractuels de catégorie A ou B de la fonction publique territoriale",
+    )
+    intro = rng.choice(VTA_INTROS).format(
+        employer=employer, where=_where(commune, employer_kind), departement=commune.departement_name
+    )
+    draft.intro = [intro]
+    draft.profile = rng.choice(VTA_PROFILE)
+    return draft
+
+
+def _draft_chef_de_projet(rng: random.Random, pools: Pools) -> _Draft:
+    commune = pools.chef_de_projet.draw(rng)
+    programme = ProgrammeCode.ACV if ProgrammeCode.ACV in commune.programmes else ProgrammeCode.PVD
+    if ProgrammeCode.ACV in commune.programmes and ProgrammeCode.PVD in commune.programmes and rng.random() < 0.5:
+        programme = ProgrammeCode.PVD
+    jobs = [j for j in CHEF_DE_PROJET_JOBS if not j.programmes or programme in j.programmes]
+    job = jobs[0] if rng.random() < 0.45 else rng.choice(jobs)
+    employer, employer_kind, siren = _collectivity(rng, commune, epci_share=0.3)
+    if employer_kind == EmployerKind.COMMUNE and programme == ProgrammeCode.ACV:
+        employer = "Ville " + of_place(commune.name)
+    contract = _pick(rng, {Contract.CONTRAT_DE_PROJET: 65, Contract.CDD: 35})
+    draft = _Draft(
+        OfferKind.CHEF_DE_PROJET,
+        job,
+        commune,
+        employer,
+        employer_kind,
+        employer_siren=siren,
+        contract=contract,
+        duration_months=rng.choice((24, 30, 36, 36)),
+        education_level=_pick(rng, {EducationLevel.BAC3: 15, EducationLevel.BAC4: 15, EducationLevel.BAC5: 70}),
+        experience=_pick(rng, {Experience.ONE_TWO: 30, Experience.THREE_FIVE: 50, Experience.MORE: 20}),
+        remote=_pick(rng, {Remote.NONE: 50, Remote.PARTIAL: 50}),
+        salary=_salary(rng, 32_000, 42_000, (3_000, 8_000)),
+        salary_note="selon expérience, sur la grille des attachés territoriaux, avec régime indemnitaire",
+    )
+    employer_phrase = employer if employer_kind == EmployerKind.EPCI else f"la {employer[0].lower()}{employer[1:]}"
+    intro = rng.choice(CHEF_DE_PROJET_INTROS[programme]).format(
+        employer=employer_phrase, where=_where(commune, employer_kind)
+    )
+    draft.intro = [intro[0].upper() + intro[1:]]
+    draft.profile = rng.choice(CHEF_DE_PROJET_PROFILE)
+    return draft
+
+
+_DRAFTERS: dict[str, Callable[[random.Random, Pools], _Draft]] = {
+    OfferKind.VTE: _draft_vte,
+    OfferKind.VTA: _draft_vta,
+    OfferKind.CHEF_DE_PROJET: _draft_chef_de_projet,
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _slug(title: str) -> str:
+    return slugify(title)[:80].strip("-") or "offre"
+
+
+def default_now() -> dt.datetime:
+    """Today at midnight, local time: the default reference of the publication dates."""
+    from django.utils import timezone
+
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def generate_offer(n: int, *, seed: int, now: dt.datetime, pools: Pools) -> DemoOffer:
+    """Offer number `n` (from 1) of the demo set `seed`, published in the 90 days before `now`."""
+    rng = random.Random(f"{seed}:{n}")  # noqa: S311 - demo data, not security
+    kind = rng.choices(tuple(KIND_WEIGHTS), weights=tuple(KIND_WEIGHTS.values()))[0]
+    draft = _DRAFTERS[kind](rng, pools)
+    job, commune = draft.job, draft.commune
+
+    title = job.title
+    if kind == OfferKind.VTA:
+        title = f"VTA – {title}"
+    elif kind == OfferKind.VTE and rng.random() < 0.5:
+        title = f"VTE – {title}"
+    title = f"{title} (H/F)" if rng.random() < 0.6 else title
+
+    # Dates: published on a working-hours moment of the last 90 days; most offers still open.
+    age_days = rng.randint(1, PUBLISHED_WITHIN_DAYS)
+    published_at = now - dt.timedelta(days=age_days) + dt.timedelta(seconds=rng.randrange(7 * 3600, 19 * 3600))
+    valid_days = rng.randint(30, 120)
+    if valid_days <= age_days and rng.random() < 0.75:
+        valid_days = rng.randint(age_days + 1, 120)
+    expires_at = published_at + dt.timedelta(days=valid_days, hours=rng.randrange(0, 24))
+    status, closed_at = OfferStatus.PUBLISHED, None
+    if expires_at <= now:
+        status, closed_at = OfferStatus.EXPIRED, expires_at
+    elif rng.random() < 0.03:
+        status = OfferStatus.FILLED
+        closed_at = published_at + dt.timedelta(days=rng.randint(1, age_days), hours=rng.randrange(0, 10))
+        closed_at = min(closed_at, now)
+    start_date = None if rng.random() < 0.15 else (published_at + dt.timedelta(days=rng.randint(15, 90))).date()
+
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_text = "Selon profil et expérience"
+    if draft.salary and rng.random() < 0.85:
+        salary_min, salary_max = draft.salary
+        salary_text = f"De {euros(salary_min)} à {euros(salary_max)} brut annuel"
+        if draft.salary_note:
+            salary_text = f"{salary_text}, {draft.salary_note}"
+
+    slug = _slug(title)
+    external_id = f"demo-{n}"
+    apply_url = apply_email = ""
+    if rng.random() < 0.6:
+        apply_url = f"https://example.org/recrutement/{external_id}-{slug}"
+    else:
+        apply_email = f"{_slug(draft.employer_name)[:40].strip('-')}.{n}@example.org"
+
+    # Description: what feeds carry as free text (employer, missions, profile). Contract, salary, place,
+    # start date and how to apply are fields of their own, which the offer page shows.
+    missions = rng.sample(job.missions, k=min(len(job.missions), rng.randint(4, 5)))
+    profile_items = [
+        EDUCATION_PHRASE[draft.education_level].format(domain=job.skills[0]),
+        *(s[0].upper() + s[1:] for s in job.skills[1:]),
+        *rng.sample(SOFT_SKILLS, k=2),
+        EXPERIENCE_PHRASE[draft.experience],
+    ]
+    blocks: list[Block] = [
+        *(Paragraph(p) for p in draft.intro),
+        Paragraph("Vos missions :"),
+        Items(tuple(missions)),
+        Paragraph("Votre profil : " + draft.profile[0].lower() + draft.profile[1:]),
+        Items(tuple(profile_items)),
+        Paragraph(DEMO_NOTICE),
+    ]
+
+    offer = DemoOffer(
+        kind=str(kind),
+        title=title,
+        slug=slug,
+        description=render_html(blocks),
+        description_text=render_text(blocks),
+        employer_name=draft.employer_name,
+        employer_siren=draft.employer_siren,
+        employer_siret=draft.employer_siret,
+        employer_kind=str(draft.employer_kind),
+        commune_id=commune.code,
+        departement_id=commune.departement_id,
+        region_id=commune.region_id,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        programmes=list(commune.programmes),
+        remote=str(draft.remote),
+        contract=str(draft.contract),
+        duration_months=draft.duration_months,
+        working_time_percent=draft.working_time_percent,
+        start_date=start_date,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        salary_text=salary_text,
+        education_level=str(draft.education_level),
+        experience=str(draft.experience),
+        apply_url=apply_url,
+        apply_email=apply_email,
+        source=DEMO_SOURCE,
+        external_id=external_id,
+        source_url=f"https://example.org/offres/{external_id}",
+        content_hash="",
+        status=str(status),
+        published_at=published_at,
+        expires_at=expires_at,
+        closed_at=closed_at,
+        created_at=published_at - dt.timedelta(hours=rng.randint(1, 48)),
+        updated_at=closed_at or published_at,
+    )
+    # What a re-run compares to tell a changed offer (every value but the hash itself).
+    return offer._replace(content_hash=hashlib.sha256("\x1f".join(map(str, offer)).encode()).hexdigest())
+
+
+def generate_offers(count: int, *, seed: int, now: dt.datetime, pools: Pools) -> Iterator[DemoOffer]:
+    for n in range(1, count + 1):
+        yield generate_offer(n, seed=seed, now=now, pools=pools)
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing
+
+
+@dataclass
+class SeedReport:
+    offers: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    by_kind_status: Counter[tuple[str, str]] = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+
+Progress = Callable[[int, int], None]
+
+
+def _copy_rows(
+    cursor: psycopg.Cursor[Any],
+    table: str,
+    offers: Iterable[DemoOffer],
+    report: SeedReport,
+    total: int,
+    progress: Progress | None,
+) -> None:
+    step = max(total // 10, 1)
+    columns = ", ".join(COLUMNS)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for i, offer in enumerate(offers, start=1):
+            copy.write_row(offer)
+            report.by_kind_status[(offer.kind, offer.status)] += 1
+            if progress and (i % step == 0 or i == total):
+                progress(i, total)
+
+
+# Loading at least this many offers into a table holding fewer rows rebuilds the secondary indexes
+# instead of updating them row by row (about twice as fast at 100,000 offers).
+BULK_THRESHOLD = 20_000
+
+
+def _secondary_indexes(cursor: psycopg.Cursor[Any], table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the indexes that back no primary key, unique index or constraint."""
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(i.oid)
+          FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid
+         WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT x.indisunique
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = x.indexrelid)
+         ORDER BY i.relname
+        """,
+        [table],
+    )
+    return [(name, definition) for name, definition in cursor.fetchall()]
+
+
+def _delete_demo_offers(cursor: psycopg.Cursor[Any], table: str) -> int:
+    """Delete every demo offer; TRUNCATE when they are the whole table and no other table points to it."""
+    cursor.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (WHERE source = %s),
+               EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f')
+          FROM {table}
+        """,  # noqa: S608 - model table
+        [DEMO_SOURCE, table],
+    )
+    total, demo, referenced = cursor.fetchone() or (0, 0, True)
+    if demo and demo == total and not referenced:
+        # Much faster than DELETE for a big table, and the rebuilt indexes will not hold the deleted rows.
+        # TRUNCATE refuses to run while deferred foreign-key checks are pending: run them first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {table}")
+        return int(demo)
+    cursor.execute(f"DELETE FROM {table} WHERE source = %s", [DEMO_SOURCE])  # noqa: S608 - model table
+    return cursor.rowcount
+
+
+def seed_demo_offers(
+    count: int,
+    *,
+    seed: int = 1,
+    now: dt.datetime | None = None,
+    replace: bool = False,
+    progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
+) -> SeedReport:
+    """Make the demo source hold exactly offers demo-1 … demo-<count> of `seed`; see the module docstring.
+
+    One transaction. When the demo source is empty (always, with `replace`), rows are COPYed straight
+    into the table; for a big load into a smaller table, the secondary indexes are dropped first and
+    built again after the COPY, in the same transaction (readers of the table wait meanwhile).
+    """
+    started = time.perf_counter()
+    now = now or default_now()
+
+    def say(message: str) -> None:
+        if log:
+            log(f"{time.perf_counter() - started:6.1f} s  {message}")
+
+    pools = Pools.of(load_communes())
+    offers = generate_offers(count, seed=seed, now=now, pools=pools)
+    report = SeedReport(offers=count)
+    table = Offer._meta.db_table
+    columns = ", ".join(COLUMNS)
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # the psycopg 3 cursor, for COPY
+        if replace:
+            report.deleted = _delete_demo_offers(cursor, table)
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE source = %s) FROM {table}",  # noqa: S608 - model table
+            [DEMO_SOURCE],
+        )
+        existing, existing_demo = cursor.fetchone() or (0, 0)
+        if not existing_demo:
+            # Nothing to reconcile: COPY straight into the table.
+            rebuilt: list[tuple[str, str]] = []
+            if count >= BULK_THRESHOLD and count > existing:
+                rebuilt = _secondary_indexes(cursor, table)
+                say(f"{len(rebuilt)} index secondaires supprimés le temps du chargement")
+                for name, _definition in rebuilt:
+                    cursor.execute(f'DROP INDEX "{name}"')
+            _copy_rows(cursor, table, offers, report, count, progress)
+            report.created = count
+            if rebuilt:
+                say(f"reconstruction de {len(rebuilt)} index…")
+                # CREATE INDEX refuses to run while the deferred foreign-key checks are pending: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                say("clés étrangères vérifiées")
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                for name, definition in rebuilt:
+                    cursor.execute(definition)
+                    say(f"index {name}")
+        else:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE seed_demo_offer ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+            )
+            _copy_rows(cursor, "seed_demo_offer", offers, report, count, progress)
+            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_COLUMNS)
+            cursor.execute(
+                f"""
+                WITH upserted AS (
+                    INSERT INTO {table} ({columns}) SELECT {columns} FROM seed_demo_offer
+                    ON CONFLICT (source, external_id) WHERE NOT external_id = ''
+                    DO UPDATE SET {updates} WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+                    RETURNING xmax = 0 AS inserted
+                )
+                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+                """  # noqa: S608 - table and column names from model metadata
+            )
+            created, updated = cursor.fetchone() or (0, 0)
+            cursor.execute(
+                f"""
+                DELETE FROM {table} AS o WHERE o.source = %s
+                   AND NOT EXISTS (SELECT 1 FROM seed_demo_offer AS s WHERE s.external_id = o.external_id)
+                """,  # noqa: S608
+                [DEMO_SOURCE],
+            )
+            report.created, report.updated = created, updated
+            report.unchanged = count - created - updated
+            report.deleted += cursor.rowcount
+        say("ANALYZE…")
+        cursor.execute(f"ANALYZE {table}")
+        bump_offers_version()
+    report.elapsed = time.perf_counter() - started
+    return report
