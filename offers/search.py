@@ -2,7 +2,8 @@
 
 Cost is bounded whatever the match set: counts stop at `COUNT_CAP` (each is a `count(*)` over a
 `LIMIT COUNT_CAP + 1` subquery), every count of the page (total and facet values) comes in ONE
-query, and the page of offers in a second one (a third resolves the commune of a radius search).
+query, and the page of offers in one or two more (ids by an index-only scan, then their rows), and one more
+resolves the commune of a radius search: at most four.
 """
 
 from __future__ import annotations
@@ -189,7 +190,15 @@ def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> Search
     if total:
         offset = (results.page - 1) * page_size
         queryset = ordered(filterset, filterset.filter_queryset(Offer.objects.published()))
-        results.offers = list(queryset.select_related("commune").only(*RESULT_FIELDS)[offset : offset + page_size])
+        if filterset.sort == "pertinence":
+            rows = queryset.select_related("commune").only(*RESULT_FIELDS)[offset : offset + page_size]
+            results.offers = list(rows)
+        else:
+            # The page's ids first: an index-only scan of the covering index (migration 0002) that
+            # never reads the wide offer rows it skips, then those rows alone.
+            ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+            rows = ordered(filterset, Offer.objects.filter(pk__in=ids)).select_related("commune").only(*RESULT_FIELDS)
+            results.offers = list(rows) if ids else []
         for offer in results.offers:
             offer.distance = getattr(offer, "distance", None)  # type: ignore[attr-defined]
             offer.programme_labels = [PROGRAMME_SHORT_NAMES.get(code, code) for code in offer.programmes]  # type: ignore[attr-defined]

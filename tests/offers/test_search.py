@@ -286,7 +286,7 @@ def test_bounded_queries_whatever_the_page_size(client, django_assert_max_num_qu
         monkeypatch.setattr(engine, "PAGE_SIZE", size)
         cache.incr(VERSION_KEY, offers_version() and 1)  # a new version: nothing cached
         for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
-            with django_assert_max_num_queries(3) as queries:
+            with django_assert_max_num_queries(4) as queries:
                 response = client.get(URL, params, **htmx)
             assert 0 < len(titles(response)) <= size
             numbers.append(len(queries))
