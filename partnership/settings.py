@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.tasks.purge_personal_data",
         "schedule": crontab(minute=37, hour=3),
     },
+    "expire-offers": {
+        "task": "offers.tasks.expire_offers",
+        "schedule": crontab(minute=2),  # hourly
+    },
 }
 
 # --- Accounts ----------------------------------------------------------------------

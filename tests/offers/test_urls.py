@@ -1,0 +1,29 @@
+"""Public addresses of offers, the sitemap and robots.txt: stable, pinned here."""
+
+from django.urls import resolve, reverse
+
+from offers import sitemaps
+from offers.views import detail
+
+
+def test_offer_urls_are_pinned():
+    assert reverse("offers:search") == "/offres/"
+    assert reverse("offers:feed-rss") == "/offres/flux.rss"
+    assert reverse("offers:feed-atom") == "/offres/flux.atom"
+    assert reverse("offers:detail", kwargs={"pk": 12, "slug": "slug"}) == "/offres/12-slug/"
+    assert reverse("offers:detail-short", kwargs={"pk": 12}) == "/offres/12/"
+
+
+def test_sitemap_and_robots_urls_are_pinned():
+    assert reverse("sitemap") == "/sitemap.xml"
+    assert reverse("sitemap-section", kwargs={"section": "offres"}) == "/sitemap-offres.xml"
+    assert reverse("robots") == "/robots.txt"
+
+
+def test_urls_resolve_to_their_views():
+    assert resolve("/offres/12-chef-de-projet/").func is detail.detail
+    assert resolve("/offres/12-chef-de-projet/").kwargs == {"pk": 12, "slug": "chef-de-projet"}
+    assert resolve("/offres/12/").func is detail.detail_redirect
+    assert resolve("/sitemap.xml").func is sitemaps.sitemap
+    assert resolve("/sitemap-communes.xml").kwargs == {"section": "communes"}
+    assert resolve("/robots.txt").func is sitemaps.robots_txt
