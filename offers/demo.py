@@ -1146,7 +1146,7 @@ def _delete_demo_offers(cursor: psycopg.Cursor[Any], table: str) -> int:
         SELECT count(*), count(*) FILTER (WHERE source = %s),
                EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f')
           FROM {table}
-        """,  # noqa: S608 - model table
+        """,  # noqa: S608 - model table  # nosec B608
         [DEMO_SOURCE, table],
     )
     total, demo, referenced = cursor.fetchone() or (0, 0, True)
@@ -1156,7 +1156,7 @@ def _delete_demo_offers(cursor: psycopg.Cursor[Any], table: str) -> int:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {table}")
         return int(demo)
-    cursor.execute(f"DELETE FROM {table} WHERE source = %s", [DEMO_SOURCE])  # noqa: S608 - model table
+    cursor.execute(f"DELETE FROM {table} WHERE source = %s", [DEMO_SOURCE])  # noqa: S608 - model table  # nosec B608 - table and column names from model metadata, values as parameters
     return cursor.rowcount
 
 
@@ -1192,7 +1192,7 @@ def seed_demo_offers(
         if replace:
             report.deleted = _delete_demo_offers(cursor, table)
         cursor.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE source = %s) FROM {table}",  # noqa: S608 - model table
+            f"SELECT count(*), count(*) FILTER (WHERE source = %s) FROM {table}",  # noqa: S608 - model table  # nosec B608 - table and column names from model metadata, values as parameters
             [DEMO_SOURCE],
         )
         existing, existing_demo = cursor.fetchone() or (0, 0)
@@ -1217,7 +1217,7 @@ def seed_demo_offers(
                     say(f"index {name}")
         else:
             cursor.execute(
-                f"CREATE TEMPORARY TABLE seed_demo_offer ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+                f"CREATE TEMPORARY TABLE seed_demo_offer ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608 - table and column names from model metadata, values as parameters
             )
             _copy_rows(cursor, "seed_demo_offer", offers, report, count, progress)
             updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_COLUMNS)
@@ -1230,14 +1230,14 @@ def seed_demo_offers(
                     RETURNING xmax = 0 AS inserted
                 )
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-                """  # noqa: S608 - table and column names from model metadata
+                """  # noqa: S608 - table and column names from model metadata  # nosec B608
             )
             created, updated = cursor.fetchone() or (0, 0)
             cursor.execute(
                 f"""
                 DELETE FROM {table} AS o WHERE o.source = %s
                    AND NOT EXISTS (SELECT 1 FROM seed_demo_offer AS s WHERE s.external_id = o.external_id)
-                """,  # noqa: S608
+                """,  # noqa: S608  # nosec B608
                 [DEMO_SOURCE],
             )
             report.created, report.updated = created, updated

@@ -160,7 +160,7 @@ def _context(offer: Offer, similar: list[Offer]) -> dict[str, Any]:
         "offer": offer,
         "commune": offer.commune,
         "canonical_url": url,
-        "description": SafeString(clean_html(offer.description)),
+        "description": SafeString(clean_html(offer.description)),  # nosec B703 - nh3 allow-list sanitised
         "salary": salary_display(offer),
         "working_time": working_time_display(offer),
         "remote_badge": offer.get_remote_display() if offer.remote != Remote.NONE else "",
