@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test quality fix clean
+.PHONY: install run test quality fix clean bench
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ quality: install
 	$(BIN)/bandit --quiet --recursive --severity-level medium --exclude '*/migrations/*' partnership territories offers scripts
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=talents.example.fr \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## Search benchmark at 100,000 offers (its own database, talents_bench; needs wrk): prints figures.
+bench: install
+	$(BIN)/python scripts/with_services.py $(BIN)/python bench/search.py $(BENCH_ARGS)
 
 fix: install
 	$(BIN)/ruff format .
