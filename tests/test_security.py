@@ -174,3 +174,35 @@ def test_failed_login_is_a_security_event_without_the_address(caplog):
     events = [r for r in caplog.records if r.name == "security"]
     assert [r.getMessage() for r in events] == ["login_failed"]
     assert "personne@example.org" not in caplog.text
+
+
+def test_content_security_policy_allows_no_inline_script(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+
+    assert directives["script-src"] == "'self'"  # no page uses a nonce: no inline script at all
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+
+
+def test_templates_have_no_inline_script_or_handler():
+    import re
+
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", re.IGNORECASE)
+    handler = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = []
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        if inline_script.search(text) or handler.search(text) or 'style="' in text:
+            offenders.append(str(template.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_request_outcome_logs_carry_the_request_id(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/cette-page-n-existe-pas/", HTTP_X_REQUEST_ID="req-404-abcdef")
+
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert _json_line(record)["request_id"] == response["X-Request-ID"] == "req-404-abcdef"

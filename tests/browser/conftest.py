@@ -155,7 +155,7 @@ def browser_page(browser_server: str, chromium_browser: Any) -> Iterator[Browser
         base_url=browser_server,
         locale="fr-FR",
         viewport={"width": 1280, "height": 900},
-        bypass_csp=True,  # so axe can be injected whatever the page's Content-Security-Policy
+        bypass_csp=False,  # the real policy applies: a violation is a console error; axe goes in through CDP
     )
     page = context.new_page()
     wrapper = BrowserPage(page=page, base_url=browser_server)
