@@ -65,16 +65,16 @@ class UserIdMiddleware:
 
 class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
-        record.user_id = user_id_var.get()
+        request_id, user_id = request_id_var.get(), user_id_var.get()
         # Django logs a request's outcome (`django.request`) once the middleware has returned:
         # take the ids from the request it attaches to the record.
         request = getattr(record, "request", None)
-        if record.request_id == "-" and hasattr(request, "request_id"):
-            record.request_id = request.request_id
+        if request_id == "-" and request is not None and hasattr(request, "request_id"):
+            request_id = request.request_id
             user = getattr(request, "_cached_user", None)  # never load a user just to log
             if user is not None and user.is_authenticated:
-                record.user_id = str(user.pk)
+                user_id = str(user.pk)
+        record.request_id, record.user_id = request_id, user_id
         return True
 
 
