@@ -1220,6 +1220,26 @@ def seed_demo_offers(
                 f"CREATE TEMPORARY TABLE seed_demo_offer ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608 - table and column names from model metadata, values as parameters
             )
             _copy_rows(cursor, "seed_demo_offer", offers, report, count, progress)
+            # The demo offers this run no longer has.
+            cursor.execute(
+                f"""
+                DELETE FROM {table} AS o WHERE o.source = %s
+                   AND NOT EXISTS (SELECT 1 FROM seed_demo_offer AS s WHERE s.external_id = o.external_id)
+                """,  # noqa: S608  # nosec B608 - table name from model metadata, values as parameters
+                [DEMO_SOURCE],
+            )
+            report.deleted += cursor.rowcount
+            # Leave out the unchanged ones before the upsert: INSERT computes the stored search vector of
+            # every row it is given, even of those whose conflict then updates nothing.
+            cursor.execute(
+                f"""
+                DELETE FROM seed_demo_offer AS s USING {table} AS o
+                 WHERE o.source = %s AND o.external_id = s.external_id AND o.content_hash = s.content_hash
+                """,  # noqa: S608  # nosec B608 - table name from model metadata, values as parameters
+                [DEMO_SOURCE],
+            )
+            report.unchanged = cursor.rowcount
+            say(f"{report.unchanged:,} offres inchangées")
             updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_COLUMNS)
             cursor.execute(
                 f"""
@@ -1230,19 +1250,9 @@ def seed_demo_offers(
                     RETURNING xmax = 0 AS inserted
                 )
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-                """  # noqa: S608 - table and column names from model metadata  # nosec B608
+                """  # noqa: S608  # nosec B608 - table and column names from model metadata
             )
-            created, updated = cursor.fetchone() or (0, 0)
-            cursor.execute(
-                f"""
-                DELETE FROM {table} AS o WHERE o.source = %s
-                   AND NOT EXISTS (SELECT 1 FROM seed_demo_offer AS s WHERE s.external_id = o.external_id)
-                """,  # noqa: S608  # nosec B608
-                [DEMO_SOURCE],
-            )
-            report.created, report.updated = created, updated
-            report.unchanged = count - created - updated
-            report.deleted += cursor.rowcount
+            report.created, report.updated = cursor.fetchone() or (0, 0)
         say("ANALYZE…")
         cursor.execute(f"ANALYZE {table}")
         bump_offers_version()
