@@ -879,6 +879,13 @@ def _collectivity(rng: random.Random, commune: DemoCommune, epci_share: float) -
     return commune_employer(commune), EmployerKind.COMMUNE, ""
 
 
+def _in_sentence(employer: str, employer_kind: str) -> str:
+    """« la commune de Tulle », « la ville de Brive » inside a sentence; an EPCI keeps its name."""
+    if employer_kind == EmployerKind.EPCI:
+        return employer
+    return f"la {employer[0].lower()}{employer[1:]}"
+
+
 def _where(commune: DemoCommune, employer_kind: str) -> str:
     """« 1 234 habitants, Corrèze » for a commune; « Corrèze » for an EPCI (the population is the commune's)."""
     if employer_kind == EmployerKind.EPCI or not commune.population:
@@ -909,9 +916,11 @@ def _draft_vta(rng: random.Random, pools: Pools) -> _Draft:
         salary_note="sur la grille des contractuels de catégorie A ou B de la fonction publique territoriale",
     )
     intro = rng.choice(VTA_INTROS).format(
-        employer=employer, where=_where(commune, employer_kind), departement=commune.departement_name
+        employer=_in_sentence(employer, employer_kind),
+        where=_where(commune, employer_kind),
+        departement=commune.departement_name,
     )
-    draft.intro = [intro]
+    draft.intro = [intro[0].upper() + intro[1:]]
     draft.profile = rng.choice(VTA_PROFILE)
     return draft
 
@@ -942,9 +951,8 @@ def _draft_chef_de_projet(rng: random.Random, pools: Pools) -> _Draft:
         salary=_salary(rng, 32_000, 42_000, (3_000, 8_000)),
         salary_note="selon expérience, sur la grille des attachés territoriaux, avec régime indemnitaire",
     )
-    employer_phrase = employer if employer_kind == EmployerKind.EPCI else f"la {employer[0].lower()}{employer[1:]}"
     intro = rng.choice(CHEF_DE_PROJET_INTROS[programme]).format(
-        employer=employer_phrase, where=_where(commune, employer_kind)
+        employer=_in_sentence(employer, employer_kind), where=_where(commune, employer_kind)
     )
     draft.intro = [intro[0].upper() + intro[1:]]
     draft.profile = rng.choice(CHEF_DE_PROJET_PROFILE)
