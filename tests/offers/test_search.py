@@ -241,7 +241,30 @@ def test_count_is_capped(client, monkeypatch):
     html = get(client).content.decode()
     assert "Plus de 5 offres" in html
     assert 'id="n-type-vte" class="tdt-count"></span>' in html  # facet counts stop with the cap
-    assert len(titles(get(client))) == 7 or len(titles(get(client))) <= engine.PAGE_SIZE
+    assert len(titles(get(client))) == 7
+
+
+def test_facet_filter_over_a_capped_sample_still_counts_exactly(client, monkeypatch):
+    # Without its filter (type), the search matches more than the cap: the matches of type=vta
+    # cannot be taken from that sample and are searched on their own.
+    monkeypatch.setattr(engine, "COUNT_CAP", 3)
+    OfferFactory.create_batch(4)
+    OfferFactory(vta=True, title="Le seul VTA")
+    response = get(client, type="vta")
+    html = response.content.decode()
+    assert titles(response) == ["Le seul VTA"]
+    assert "1 offre" in html and "Plus de 3 offres" not in html
+    assert 'id="n-type-vte" class="tdt-count"></span>' in html  # its own sample is over the cap
+
+
+def test_facet_filter_taken_from_its_own_sample_matches_a_plain_search(client):
+    OfferFactory.create_batch(3)
+    OfferFactory(vta=True, title="VTA à Tulle")
+    OfferFactory(vta=True, title="VTA à Paris", commune=PARIS)
+    # One facet filter (derived from its own sample), with a non-facet filter, and région alone.
+    assert sorted(titles(get(client, type="vta"))) == ["VTA à Paris", "VTA à Tulle"]
+    assert sorted(titles(get(client, type="vta", departement="19"))) == ["VTA à Tulle"]
+    assert titles(get(client, region="11")) == ["VTA à Paris"]
 
 
 def test_count_cap_limits_pages(client, monkeypatch):
