@@ -377,3 +377,39 @@ def test_logged_in_users_are_not_cached(client, django_user_model):
     client.force_login(user)
     response = get(client)
     assert "private" in response["Cache-Control"]
+
+
+def test_distance_sort_and_id_list_use_their_indexes():
+    from django.db import connection
+
+    from offers import search as engine
+    from offers.filters import CommunePoint
+    from offers.models import Offer
+
+    point = CommunePoint(code="19272", name="Tulle", departement="19", latitude=45.27, longitude=1.77)
+    by_distance = Offer.objects.published().annotate(knn=engine.KnnDistance(point)).order_by("knn")[:20]
+    by_ids = Offer.objects.filter(id__any_of=[1, 2, 3]).values("id")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        for queryset, index in [(by_distance, "offer_knn_published"), (by_ids, "offers_offer_pkey")]:
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert index in plan, plan
+
+
+def test_distance_pages_do_not_overlap_when_offers_share_a_commune(client):
+    OfferFactory.create_batch(25, commune="19272")
+    first = titles(get(client, commune="19272", rayon="30", tri="distance"))
+    second = titles(get(client, commune="19272", rayon="30", tri="distance", page="2"))
+    assert len(first) == engine.PAGE_SIZE and len(second) == 25 - engine.PAGE_SIZE
+    assert not set(first) & set(second)
+
+
+def test_relevance_pages_stop_at_the_ranked_candidates(client, monkeypatch):
+    monkeypatch.setattr(engine, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(engine, "PAGE_SIZE", 2)
+    OfferFactory.create_batch(9, title="Technicienne méthanisation")
+    assert "Page 1 sur 2" in get(client, q="méthanisation").content.decode()
+    assert "Page 1 sur 5" in get(client, q="méthanisation", tri="date").content.decode()
