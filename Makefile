@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test quality fix clean bench
+.PHONY: install run test quality fix clean bench load
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ quality: install
 ## Search benchmark at 100,000 offers (its own database, talents_bench; needs wrk): prints figures.
 bench: install
 	$(BIN)/python scripts/with_services.py $(BIN)/python bench/search.py $(BENCH_ARGS)
+
+## Load test: a mixed anonymous workload for 60 s at 32 connections against gunicorn (needs wrk).
+load: install
+	$(BIN)/python scripts/with_services.py $(BIN)/python bench/load.py $(LOAD_ARGS)
 
 fix: install
 	$(BIN)/ruff format .
