@@ -413,3 +413,12 @@ def test_relevance_pages_stop_at_the_ranked_candidates(client, monkeypatch):
     OfferFactory.create_batch(9, title="Technicienne méthanisation")
     assert "Page 1 sur 2" in get(client, q="méthanisation").content.decode()
     assert "Page 1 sur 5" in get(client, q="méthanisation", tri="date").content.decode()
+
+
+def test_last_reachable_page_says_where_the_results_stop(client, monkeypatch):
+    monkeypatch.setattr(engine, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(engine, "COUNT_CAP", 6)
+    monkeypatch.setattr(engine, "PAGE_SIZE", 2)
+    OfferFactory.create_batch(9, title="Technicienne méthanisation")
+    html = get(client, q="méthanisation", page="2").content.decode()
+    assert "Les résultats s’arrêtent à la page 2 :" in html
