@@ -197,3 +197,12 @@ def test_db_pool_uses_psycopg_pool_without_persistent_connections():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [0, {"min_size": 2, "max_size": 4}]
+
+
+@pytest.mark.django_db
+def test_web_connections_run_without_parallel_workers():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
