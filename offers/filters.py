@@ -54,7 +54,7 @@ PROGRAMME_SHORT_NAMES: dict[str, str] = {
     ProgrammeCode.ACV: "Action cœur de ville",
     ProgrammeCode.FRR: "FRR",
     ProgrammeCode.RURAL: "Commune rurale",
-    ProgrammeCode.MONTAGNE: "Montagne",
+    ProgrammeCode.MONTAGNE: "Massif",  # a commune in a massif, never "zone de montagne"
 }
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INSEE_CODE = re.compile(r"^(?:\d{5}|2[ab]\d{3})$", re.IGNORECASE)

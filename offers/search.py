@@ -120,15 +120,15 @@ _FACET_FILTER_SQL = {
 }
 
 
-def _derived_sample(filterset: OfferFilterSet, name: str, own_cte: str) -> tuple[str, list[Any]]:
-    """The CTE of s0 taken from the rows of facet `name`'s sample (s1) when that sample is complete."""
+def _derived_sample(filterset: OfferFilterSet, name: str, sample: str) -> tuple[str, list[Any]]:
+    """The CTE of s0 taken from the rows of facet `name`'s sample (s1) when that sample is complete;
+    else s0's own `sample` query (whose parameters follow the returned ones)."""
     value = filterset.data_ok.get(name)
     values = value if isinstance(value, list) else [value]
-    sample = own_cte.split(" AS MATERIALIZED ", 1)[1]
     sql = (
         f"s0 AS MATERIALIZED (SELECT * FROM s1 WHERE {_FACET_FILTER_SQL[name]}"  # noqa: S608  # nosec B608
         f" AND (SELECT count(*) FROM s1) <= {COUNT_CAP}"
-        f" UNION ALL SELECT * FROM {sample} AS full_sample WHERE (SELECT count(*) FROM s1) > {COUNT_CAP})"
+        f" UNION ALL SELECT * FROM ({sample}) AS full_sample WHERE (SELECT count(*) FROM s1) > {COUNT_CAP})"
     )  # fixed SQL and %s placeholders only
     return sql, [values if name != "region" else values[0]]
 
@@ -160,7 +160,7 @@ def counts(
         # One facet filter is set: its own sample (without it) holds every match of the search when
         # it is under the cap, so the matches are those of its rows that pass the filter: the
         # offers are searched once instead of twice. Over the cap, s0 is searched as it is.
-        ctes[0], derived_params = _derived_sample(filterset, active[0], ctes[0])
+        ctes[0], derived_params = _derived_sample(filterset, active[0], samples[None][0])
         ctes.append(ctes.pop(0))
         params = params[len(samples[None][1]) :] + derived_params + samples[None][1]
     aliases = {name: f"s{index}" for index, name in enumerate(samples)}

@@ -7,12 +7,14 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from offers import search as engine
 from offers.cache import VERSION_KEY, bump_offers_version, offers_version
 from offers.enums import Contract, EducationLevel, OfferStatus, Remote
-from offers.filters import geo_names
+from offers.filters import CommunePoint, geo_names
+from offers.models import Offer
 from tests.offers.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -380,12 +382,6 @@ def test_logged_in_users_are_not_cached(client, django_user_model):
 
 
 def test_distance_sort_and_id_list_use_their_indexes():
-    from django.db import connection
-
-    from offers import search as engine
-    from offers.filters import CommunePoint
-    from offers.models import Offer
-
     point = CommunePoint(code="19272", name="Tulle", departement="19", latitude=45.27, longitude=1.77)
     by_distance = Offer.objects.published().annotate(knn=engine.KnnDistance(point)).order_by("knn")[:20]
     by_ids = Offer.objects.filter(id__any_of=[1, 2, 3]).values("id")
