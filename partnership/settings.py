@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "partnership.clct",
     "territories",
     "offers",
+    "feeds",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +150,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# A task not acknowledged this many seconds after delivery (its worker was lost) is delivered again:
+# keep it above the longest run (a 50,000-offer feed takes well under a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".var" / "celerybeat-schedule"))
@@ -167,10 +170,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "offers.tasks.expire_offers",
         "schedule": crontab(minute=2),  # hourly
     },
+    # Queues the run of every enabled feed whose interval (Feed.interval_minutes) has elapsed.
+    "dispatch-feeds": {
+        "task": "feeds.tasks.dispatch_due_feeds",
+        "schedule": crontab(minute="*/5"),
+    },
+    "purge-feed-runs": {
+        "task": "feeds.tasks.purge_old_runs",
+        "schedule": crontab(minute=47, hour=3),
+    },
 }
 
 # --- Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -258,6 +273,31 @@ TERRITORIES_DATA_DIR = BASE_DIR / "territories" / "data"
 HEALTHZ_CELERY_TIMEOUT = float(env_int("HEALTHZ_CELERY_TIMEOUT_MS", 1500)) / 1000
 
 SECURITY_CONTACT_EMAIL = env_str("SECURITY_CONTACT_EMAIL", "securite@talents-territoires.fr")
+
+# --- Feeds of offers (docs/feeds.md) ------------------------------------------------------
+# Hosts a feed may be fetched from (exact host names, or host:port); anything else is refused.
+FEEDS_ALLOWED_HOSTS = env_list(
+    "FEEDS_ALLOWED_HOSTS", ["api.francetravail.io", "entreprise.francetravail.fr", "francetravail.io"]
+)
+# A feed given as a file path must be under this directory (the command line may read any file).
+FEEDS_FILES_DIR = Path(env_str("FEEDS_FILES_DIR", str(BASE_DIR / ".var" / "feeds")))
+FEEDS_HTTP_CONNECT_TIMEOUT = float(env_int("FEEDS_HTTP_CONNECT_TIMEOUT", 10))
+FEEDS_HTTP_READ_TIMEOUT = float(env_int("FEEDS_HTTP_READ_TIMEOUT", 60))
+# Immediate retries of a failed connection inside one attempt; the task then retries with back-off.
+FEEDS_HTTP_RETRIES = env_int("FEEDS_HTTP_RETRIES", 2)
+# Task retries on network faults: countdown = FEEDS_RETRY_BACKOFF * 2**n seconds, at most FEEDS_RETRY_BACKOFF_MAX.
+FEEDS_TASK_MAX_RETRIES = env_int("FEEDS_TASK_MAX_RETRIES", 5)
+FEEDS_RETRY_BACKOFF = float(env_int("FEEDS_RETRY_BACKOFF", 60))
+FEEDS_RETRY_BACKOFF_MAX = float(env_int("FEEDS_RETRY_BACKOFF_MAX", 3600))
+# Extra addresses told about suspicious or failed runs, besides the active staff accounts.
+FEEDS_ALERT_EMAILS = env_list("FEEDS_ALERT_EMAILS", [])
+# Run reports (and the records they set aside) are kept this many days.
+FEEDS_RUN_RETENTION_DAYS = env_int("FEEDS_RUN_RETENTION_DAYS", 90)
+# France Travail "Offres d'emploi v2" API (credentials from <prefix>_CLIENT_ID / <prefix>_CLIENT_SECRET).
+FRANCE_TRAVAIL_TOKEN_URL = env_str(
+    "FRANCE_TRAVAIL_TOKEN_URL", "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=%2Fpartenaire"
+)
+FRANCE_TRAVAIL_SCOPE = env_str("FRANCE_TRAVAIL_SCOPE", "api_offresdemploiv2 o2dsoffre")
 
 # One JSON object a line (request id, user id; never secrets); LOG_FORMAT=text for humans.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")

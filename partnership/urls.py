@@ -14,6 +14,8 @@ urlpatterns = [
     path("sources-des-donnees/", views.data_sources, name="data-sources"),
     path("territoires/", include("territories.urls")),
     path("offres/", include("offers.urls")),
+    path("pilotage/flux/", include("feeds.urls")),
+    path("", include("partnership.accounts.urls")),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),

@@ -1,0 +1,1 @@
+"""Celery tasks of the feeds (filled in by the sync engine)."""
