@@ -1,0 +1,157 @@
+"""`manage.py sync_feed <slug> [--dry-run]` or `sync_feed --format F --file PATH --name NAME [--kind K] [--dry-run]`.
+
+Runs a feed in the foreground with the same code as the Celery task (`feeds.sync.run_feed`), shows a
+progress bar, prints the run report and exits non-zero when the run fails.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.text import slugify
+
+from feeds import formats
+from feeds.enums import RunStatus, RunTrigger
+from feeds.models import RESERVED_SLUGS, Feed, FeedRun
+from feeds.sync import FeedBusy, run_feed
+from offers.enums import OfferKind
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Synchronise un flux d'offres au premier plan, avec le même code que la tâche planifiée. "
+        "Soit un flux configuré (sync_feed <identifiant>), soit un fichier importé comme le flux NOM "
+        "(sync_feed --format F --file CHEMIN --name NOM), créé s'il n'existe pas."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", nargs="?", help="identifiant d'un flux configuré")
+        parser.add_argument("--format", choices=formats.NAMES, help="format du fichier (avec --file)")
+        parser.add_argument("--file", type=Path, help="fichier à importer (avec --format et --name)")
+        parser.add_argument("--name", help="nom du flux sous lequel importer le fichier (créé s'il n'existe pas)")
+        parser.add_argument(
+            "--kind",
+            choices=OfferKind.values,
+            default=None,
+            help="type d'offre par défaut d'un flux créé par --file (vte par défaut)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="tout faire puis tout annuler (essai à blanc)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug, path = options["slug"], options["file"]
+        if slug and path:
+            raise CommandError("Donnez soit un identifiant de flux, soit --file, pas les deux.")
+        if path:
+            feed = self._file_feed(path, options)
+        elif slug:
+            feed = Feed.objects.filter(slug=slug).first()
+            if feed is None:
+                known = ", ".join(Feed.objects.values_list("slug", flat=True)) or "aucun"
+                raise CommandError(f"Flux inconnu : « {slug} » (flux configurés : {known}).")
+        else:
+            raise CommandError("Donnez l'identifiant d'un flux, ou --format, --file et --name.")
+
+        run = FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND, dry_run=options["dry_run"])
+        verbosity = options["verbosity"]
+        started = time.perf_counter()
+        self.stdout.write(f"Flux « {feed.name} » ({feed.get_format_display()}) : {feed.location}")
+        try:
+            if path:
+                with path.open("rb") as stream:
+                    run = run_feed(run, stream=stream, allow_any_file=True, progress=self._progress(verbosity, started))
+            else:
+                run = run_feed(run, allow_any_file=False, progress=self._progress(verbosity, started))
+        except FeedBusy as busy:
+            run.delete()
+            raise CommandError(str(busy)) from busy
+        if verbosity >= 1 and sys.stdout.isatty():
+            self.stdout.write("")
+        self._report(run, time.perf_counter() - started)
+        if run.status == RunStatus.FAILED:
+            raise CommandError(f"Échec : {run.error}")
+
+    def _file_feed(self, path: Path, options: dict[str, Any]) -> Feed:
+        fmt, name = options["format"], options["name"]
+        if not fmt or not name:
+            raise CommandError("--file demande aussi --format et --name.")
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        slug = slugify(name)[:60]
+        if not slug or slug in RESERVED_SLUGS:
+            raise CommandError(f"Nom de flux inutilisable : « {name} ».")
+        feed, created = Feed.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "format": fmt,
+                "location": str(path.resolve()),
+                "default_kind": options["kind"] or OfferKind.VTE,
+                # A file loaded by hand is not fetched on a schedule.
+                "enabled": False,
+            },
+        )
+        if created:
+            self.stdout.write(f"Flux « {name} » créé (identifiant {slug}, non planifié).")
+        elif feed.format != fmt:
+            raise CommandError(f"Le flux « {feed.name} » existe au format {feed.format}, pas {fmt}.")
+        elif options["kind"] and options["kind"] != feed.default_kind:
+            raise CommandError(
+                f"Le flux « {feed.name} » a le type par défaut {feed.default_kind}, pas {options['kind']}."
+            )
+        return feed
+
+    def _progress(self, verbosity: int, started: float) -> Any:
+        if verbosity < 1:
+            return None
+        tty = sys.stdout.isatty()
+        last = [0.0]
+
+        def progress(records: int, done: int, total: int) -> None:
+            now = time.perf_counter()
+            if not tty and now - last[0] < 2 and (not total or done < total):
+                return
+            last[0] = now
+            rate = records / max(now - started, 1e-6)
+            if total:
+                filled = BAR_WIDTH * done // total
+                bar = f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {100 * done // total:3d} % "
+            else:
+                bar = ""
+            line = f"{bar}{records:>9,} enregistrements ({rate:,.0f}/s)".replace(",", "\u202f")
+            if tty:
+                self.stdout.write("\r" + line, ending="")
+                self.stdout.flush()
+            else:
+                self.stdout.write(line)
+
+        return progress
+
+    def _report(self, run: FeedRun, seconds: float) -> None:
+        def n(value: int) -> str:
+            return f"{value:,}".replace(",", "\u202f")
+
+        self.stdout.write(
+            f"Synchronisation {run.get_status_display().lower()}{' (essai à blanc)' if run.dry_run else ''}"
+        )
+        self.stdout.write(
+            f"  lus {n(run.records)}, créées {n(run.created)}, modifiées {n(run.updated)}, inchangées {n(run.unchanged)}, "
+            f"retirées {n(run.withdrawn)}, écartées {n(run.rejected)}, doublons {n(run.duplicates)}"
+        )
+        if run.withheld_withdrawals:
+            self.stdout.write(f"  retraits suspendus : {n(run.withheld_withdrawals)}")
+        if run.suspicious_reason:
+            self.stdout.write(self.style.WARNING(f"  suspecte : {run.suspicious_reason}"))
+        for rejected in run.rejected_records.all()[:10]:
+            self.stdout.write(f"  écarté {rejected.external_id or '?'} : {rejected.reason}")
+        if run.rejected > 10:
+            self.stdout.write(f"  … et {n(run.rejected - 10)} autres enregistrements écartés")
+        if run.error:
+            self.stdout.write(self.style.ERROR(f"  erreur : {run.error}"))
+        rate = run.records / seconds if seconds else 0
+        self.stdout.write(f"  {seconds:.1f} s ({n(round(rate))} enregistrements/s), rapport n° {run.pk}")

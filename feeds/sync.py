@@ -1,0 +1,654 @@
+"""The sync engine: one run of one feed, from its document to the offers table and the run report.
+
+A run (`run_feed`):
+
+1. takes the feed's lock (a PostgreSQL session advisory lock: at most one run of a feed at a time, and
+   the lock goes with the connection when a worker dies), and marks any other run of the feed still
+   « en cours » as interrupted;
+2. reads the records (`feeds.sources.open_location` + the format's `parse`, or the France Travail
+   API client), in one transaction with the writes, so a run that fails or is killed leaves nothing;
+3. for each record: id required, duplicates of an id inside the feed counted and skipped (the first
+   wins), content hash = hash(format version, default kind, fingerprint). A record whose hash matches
+   its offer (not withdrawn) is unchanged: not mapped, its row not touched. Others are mapped by the
+   format's `to_offer`; a `RecordError` sets the record aside with its reason and raw text;
+4. writes: new offers are COPYed straight into `offers_offer` while the document is still being read
+   (PostgreSQL computes the search vectors meanwhile); changed ones go through a temporary table and
+   one UPDATE;
+5. withdraws the feed's published offers absent from the document (status `withdrawn`, never
+   deleted), unless the guard stops it: an empty feed, an incomplete one (the API's cap), or more
+   than the feed's threshold of its published offers to withdraw → nothing withdrawn, the run is
+   « suspecte » and staff are e-mailed;
+6. commits (or rolls back a dry run), saves the report and the rejected records, ANALYZEs the table
+   after a large change, and makes cached offer pages stale.
+
+Network faults (`FeedError.retryable`) propagate to the caller: the Celery task retries them with
+back-off; the command fails at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from feeds import formats
+from feeds.enums import FeedFormat, RunStatus
+from feeds.models import Feed, FeedRun, RejectedRecord
+from feeds.records import FeedError, Limits, MappingContext, OfferData, RecordError, SourceRecord
+from offers.cache import bump_offers_version
+from offers.enums import (
+    Contract,
+    EducationLevel,
+    EmployerKind,
+    Experience,
+    OfferKind,
+    OfferStatus,
+    Remote,
+)
+from offers.models import Offer
+
+logger = logging.getLogger(__name__)
+
+# Namespace of the feeds' advisory locks (pg_try_advisory_lock(namespace, feed id)): "FEED".
+LOCK_NAMESPACE = 0x46454544
+# ANALYZE the offers table after a run that created, changed or withdrew at least this many offers.
+ANALYZE_AFTER_CHANGES = 1_000
+
+# offers_offer columns written by COPY, in order (no id; search_vector is generated).
+COLUMNS: tuple[str, ...] = (
+    "kind",
+    "title",
+    "slug",
+    "description",
+    "description_text",
+    "employer_name",
+    "employer_siren",
+    "employer_siret",
+    "employer_kind",
+    "commune_id",
+    "departement_id",
+    "region_id",
+    "latitude",
+    "longitude",
+    "programmes",
+    "remote",
+    "contract",
+    "duration_months",
+    "working_time_percent",
+    "start_date",
+    "salary_min",
+    "salary_max",
+    "salary_text",
+    "education_level",
+    "experience",
+    "apply_url",
+    "apply_email",
+    "source",
+    "external_id",
+    "source_url",
+    "content_hash",
+    "status",
+    "published_at",
+    "expires_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+)
+# What an update rewrites: everything but the identity and the creation date.
+UPDATED_COLUMNS = tuple(c for c in COLUMNS if c not in {"source", "external_id", "created_at"})
+
+
+class FeedBusy(Exception):
+    """Another run of the feed holds its lock."""
+
+
+Progress = Callable[[int, int, int], None]  # records read, bytes read, bytes in all (0 when unknown)
+
+
+@dataclass
+class Outcome:
+    """What a run did, before it is saved on the `FeedRun`."""
+
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    withheld_withdrawals: int = 0
+    suspicious_reason: str = ""
+    rejections: list[RejectedRecord] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation of mapped offers: the table's check constraints, checked here so that one bad mapping
+# sets its record aside instead of aborting the COPY of the whole feed.
+
+_MAX_LENGTHS = {
+    f.name: f.max_length for f in Offer._meta.concrete_fields if getattr(f, "max_length", None) and f.name in COLUMNS
+}
+_CHOICES = {
+    "kind": frozenset(OfferKind.values),
+    "employer_kind": frozenset(EmployerKind.values),
+    "remote": frozenset(Remote.values),
+    "contract": frozenset(Contract.values),
+}
+_OPTIONAL_CHOICES = {"education_level": frozenset(EducationLevel.values), "experience": frozenset(Experience.values)}
+
+
+def check_offer(data: OfferData) -> None:
+    """Raise `RecordError` when `data` would break a constraint of the offers table."""
+    for name, allowed in _CHOICES.items():
+        if getattr(data, name) not in allowed:
+            raise RecordError(f"Valeur invalide pour {name} : {getattr(data, name)!r}")
+    for name, allowed in _OPTIONAL_CHOICES.items():
+        value = getattr(data, name)
+        if value and value not in allowed:
+            raise RecordError(f"Valeur invalide pour {name} : {value!r}")
+    if not data.title.strip():
+        raise RecordError("Intitulé manquant")
+    if not data.employer_name.strip():
+        raise RecordError("Employeur manquant")
+    for name in ("title", "employer_name", "employer_siren", "employer_siret", "salary_text", "apply_url"):
+        limit = _MAX_LENGTHS.get(name)
+        if limit and len(getattr(data, name)) > limit:
+            raise RecordError(f"{name} trop long : {len(getattr(data, name))} caractères pour {limit} au plus")
+    for name in ("apply_email", "source_url"):
+        limit = _MAX_LENGTHS.get(name)
+        if limit and len(getattr(data, name)) > limit:
+            raise RecordError(f"{name} trop long : {len(getattr(data, name))} caractères pour {limit} au plus")
+    if data.duration_months is not None and not 1 <= data.duration_months <= 120:
+        raise RecordError(f"Durée invalide : {data.duration_months} mois (de 1 à 120)")
+    if data.working_time_percent is not None and not 1 <= data.working_time_percent <= 100:
+        raise RecordError(f"Temps de travail invalide : {data.working_time_percent} % (de 1 à 100)")
+    for name in ("salary_min", "salary_max"):
+        value = getattr(data, name)
+        if value is not None and not 0 <= value < 2**31:
+            raise RecordError(f"Salaire invalide : {value}")
+    if data.salary_min is not None and data.salary_max is not None and data.salary_min > data.salary_max:
+        raise RecordError(f"Salaire minimum ({data.salary_min}) supérieur au maximum ({data.salary_max})")
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading
+
+
+def content_hash(version: int, default_kind: str, fingerprint: str) -> str:
+    payload = f"{version}\x1e{default_kind}\x1e{fingerprint}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(payload, digest_size=32).hexdigest()
+
+
+class _CountingStream:
+    """A read-only wrapper counting the bytes read, for the progress bar."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.count += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._stream.readline(size)
+        self.count += len(data)
+        return data
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _size(stream: IO[bytes]) -> int:
+    try:
+        position = stream.tell()
+        stream.seek(0, 2)
+        size = stream.tell()
+        stream.seek(position)
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return size
+
+
+@dataclass
+class Source:
+    records: Iterable[SourceRecord]
+    complete: Callable[[], bool]
+    bytes_read: Callable[[], int]
+    bytes_total: int
+    close: Callable[[], None]
+
+
+def open_source(feed: Feed, limits: Limits, *, stream: IO[bytes] | None = None, allow_any_file: bool = False) -> Source:
+    """The records of the feed: from `stream` when given, the France Travail API when the feed has
+    credentials and a remote location, else the document at the feed's location."""
+    fmt = formats.get(feed.format)
+    if stream is None and feed.format == FeedFormat.FRANCE_TRAVAIL and feed.is_remote and feed.credentials_env:
+        from feeds.clients.france_travail import FranceTravailClient
+
+        client = FranceTravailClient.for_feed(feed, limits)
+        items = client.iter_items(feed.location)
+        count = 0
+
+        def records() -> Iterator[SourceRecord]:
+            nonlocal count
+            record_from_item = fmt.record_from_item  # type: ignore[attr-defined]
+            for item in items:
+                count += 1
+                if count > limits.max_records:
+                    raise FeedError(
+                        f"Trop d'offres : plus de {limits.max_records:,} dans le flux".replace(",", "\u202f")
+                    )
+                yield record_from_item(item)
+
+        return Source(records(), lambda: client.complete, lambda: 0, 0, lambda: None)
+
+    if stream is None:
+        from feeds.sources import open_location
+
+        stream = open_location(
+            feed.location, limits=limits, credentials_env=feed.credentials_env, allow_any_file=allow_any_file
+        )
+    total = _size(stream)
+    if total > limits.max_bytes:
+        stream.close()
+        raise FeedError(
+            f"Document trop volumineux : {total / 1048576:.1f} Mo pour {limits.max_bytes / 1048576:.0f} Mo au plus"
+        )
+    counting = _CountingStream(stream)
+    return Source(fmt.parse(counting, limits), lambda: True, lambda: counting.count, total, stream.close)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------------
+# Locking
+
+
+@contextmanager
+def feed_lock(feed: Feed) -> Iterator[None]:
+    """Hold the feed's advisory lock on this connection; `FeedBusy` when another run holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, feed.pk])
+        row = cursor.fetchone()
+    if not row or not row[0]:
+        raise FeedBusy(f"Une autre synchronisation du flux « {feed.name} » est en cours.")
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, feed.pk])
+
+
+# --------------------------------------------------------------------------------------------------
+# The run
+
+
+def _row(data: OfferData, *, source: str, external_id: str, digest: str, now: dt.datetime) -> tuple[Any, ...]:
+    place = data.place
+    published_at = data.published_at or now
+    status = OfferStatus.PUBLISHED
+    return (
+        data.kind,
+        data.title,
+        slugify(data.title)[:80].strip("-") or "offre",
+        data.description,
+        data.description_text,
+        data.employer_name,
+        data.employer_siren,
+        data.employer_siret,
+        data.employer_kind,
+        place.code,
+        place.departement_id,
+        place.region_id,
+        place.latitude,
+        place.longitude,
+        list(place.programmes),
+        data.remote,
+        data.contract,
+        data.duration_months,
+        data.working_time_percent,
+        data.start_date,
+        data.salary_min,
+        data.salary_max,
+        data.salary_text,
+        data.education_level,
+        data.experience,
+        data.apply_url,
+        data.apply_email,
+        source,
+        external_id,
+        data.source_url,
+        digest,
+        status,
+        published_at,
+        data.expires_at,
+        None,
+        now,
+        now,
+    )
+
+
+def _map(fmt: Any, record: SourceRecord, context: MappingContext) -> OfferData:
+    data = fmt.to_offer(record, context)
+    check_offer(data)
+    if data.expires_at is not None:
+        published_at = data.published_at or context.now
+        if data.expires_at <= context.now:
+            raise RecordError(f"Offre déjà expirée (date limite : {timezone.localtime(data.expires_at):%d/%m/%Y})")
+        if data.expires_at <= published_at:
+            raise RecordError("Date limite antérieure à la date de publication")
+    return data
+
+
+def _reject(outcome: Outcome, record: SourceRecord | None, reason: str, raw: str | None = None) -> None:
+    outcome.rejected += 1
+    outcome.rejections.append(
+        RejectedRecord(
+            external_id=(record.external_id if record else "")[:200],
+            reason=reason,
+            raw=raw if raw is not None else (record.raw_text() if record else ""),
+        )
+    )
+
+
+def _existing(source: str) -> dict[str, tuple[int, str, str]]:
+    """external id → (offer id, content hash, status) of the feed's offers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT external_id, id, content_hash, status FROM offers_offer WHERE source = %s AND external_id <> ''",
+            [source],
+        )
+        return {external_id: (pk, digest, status) for external_id, pk, digest, status in cursor.fetchall()}
+
+
+def _apply_updates(cursor: Any, rows: list[tuple[int, tuple[Any, ...]]]) -> int:
+    if not rows:
+        return 0
+    columns = ", ".join(COLUMNS)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE feed_offer_change ON COMMIT DROP AS SELECT id, {columns} FROM offers_offer WITH NO DATA"  # noqa: S608  # nosec B608 - column names from this module
+    )
+    with cursor.copy(f"COPY feed_offer_change (id, {columns}) FROM STDIN") as copy:
+        for pk, row in rows:
+            copy.write_row((pk, *row))
+    assignments = ", ".join(
+        # An update keeps the first publication date when the source gives none.
+        "published_at = COALESCE(o.published_at, t.published_at)" if c == "published_at" else f"{c} = t.{c}"
+        for c in UPDATED_COLUMNS
+    )
+    cursor.execute(
+        f"UPDATE offers_offer AS o SET {assignments} FROM feed_offer_change AS t WHERE o.id = t.id"  # noqa: S608  # nosec B608 - column names from this module
+    )
+    return int(cursor.rowcount)
+
+
+def _guard(feed: Feed, outcome: Outcome, published: int, to_withdraw: int, complete: bool) -> str:
+    """Why withdrawals must not happen this run ("" when they may)."""
+    if outcome.records == 0:
+        return "Flux vide : aucun enregistrement lu, aucune offre retirée."
+    if not complete:
+        return "Flux incomplet (plafond de résultats de la source atteint) : aucune offre retirée."
+    if published and to_withdraw * 100 > feed.withdrawal_threshold * published:
+        share = 100 * to_withdraw / published
+        return (
+            f"{to_withdraw:,} offres publiées sur {published:,} ({share:.0f} %) absentes du flux, au-delà du seuil "
+            f"de {feed.withdrawal_threshold} % : aucune offre retirée."
+        ).replace(",", "\u202f")
+    return ""
+
+
+def _sync(
+    feed: Feed,
+    source: Source,
+    *,
+    now: dt.datetime,
+    progress: Progress | None,
+    dry_run: bool,
+) -> Outcome:
+    from feeds.places import CommunePlaces
+
+    fmt = formats.get(feed.format)
+    outcome = Outcome()
+    context = MappingContext(default_kind=feed.default_kind, places=CommunePlaces.load(), now=now)
+    version = fmt.VERSION
+    slug = feed.slug
+    existing = _existing(slug)
+    seen: set[str] = set()
+    updates: list[tuple[int, tuple[Any, ...]]] = []
+    withdrawn_status = OfferStatus.WITHDRAWN
+    columns = ", ".join(COLUMNS)
+
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # psycopg 3, for COPY
+        with cursor.copy(f"COPY offers_offer ({columns}) FROM STDIN") as copy:  # noqa: S608  # nosec B608
+            for record in source.records:
+                outcome.records += 1
+                if progress and outcome.records % 1000 == 0:
+                    progress(outcome.records, source.bytes_read(), source.bytes_total)
+                external_id = record.external_id
+                if not external_id:
+                    _reject(outcome, record, "Identifiant manquant : l'enregistrement n'a pas de référence à la source")
+                    continue
+                if len(external_id) > 200:
+                    _reject(outcome, record, f"Identifiant trop long : {len(external_id)} caractères pour 200 au plus")
+                    continue
+                if external_id in seen:
+                    outcome.duplicates += 1
+                    continue
+                seen.add(external_id)
+                digest = content_hash(version, feed.default_kind, record.fingerprint)
+                known = existing.get(external_id)
+                if known is not None and known[1] == digest and known[2] != withdrawn_status:
+                    outcome.unchanged += 1
+                    continue
+                try:
+                    data = _map(fmt, record, context)
+                except RecordError as error:
+                    _reject(outcome, record, str(error))
+                    continue
+                row = _row(data, source=slug, external_id=external_id, digest=digest, now=now)
+                if known is None:
+                    copy.write_row(row)
+                    outcome.created += 1
+                else:
+                    updates.append((known[0], row))
+        if progress:
+            progress(outcome.records, source.bytes_read(), source.bytes_total)
+        outcome.updated = _apply_updates(cursor, updates)
+
+        # Withdrawals of the published offers absent from the feed (not those set aside: they are there).
+        rejected_ids = {r.external_id for r in outcome.rejections}
+        absent = [
+            pk
+            for external_id, (pk, _digest, status) in existing.items()
+            if status == OfferStatus.PUBLISHED and external_id not in seen and external_id not in rejected_ids
+        ]
+        published = sum(1 for _pk, _digest, status in existing.values() if status == OfferStatus.PUBLISHED)
+        reason = _guard(feed, outcome, published, len(absent), source.complete())
+        if reason:
+            outcome.suspicious_reason = reason
+            outcome.withheld_withdrawals = len(absent)
+        elif absent:
+            cursor.execute(
+                "UPDATE offers_offer SET status = %s, closed_at = %s, updated_at = %s WHERE id = ANY(%s)",
+                [withdrawn_status, now, now, absent],
+            )
+            outcome.withdrawn = cursor.rowcount
+        if dry_run:
+            transaction.set_rollback(True)
+        elif outcome.created or outcome.updated or outcome.withdrawn:
+            bump_offers_version()  # after commit
+    return outcome
+
+
+def _finish(run: FeedRun, outcome: Outcome | None, *, status: str, error: str = "") -> FeedRun:
+    run.status = status
+    run.finished_at = timezone.now()
+    run.error = error
+    if outcome is not None:
+        for name in (
+            "records",
+            "created",
+            "updated",
+            "unchanged",
+            "withdrawn",
+            "rejected",
+            "duplicates",
+            "withheld_withdrawals",
+            "suspicious_reason",
+        ):
+            setattr(run, name, getattr(outcome, name))
+    with transaction.atomic():
+        run.save()
+        if outcome is not None and outcome.rejections:
+            for rejection in outcome.rejections:
+                rejection.run = run
+            RejectedRecord.objects.bulk_create(outcome.rejections, batch_size=1000)
+    return run
+
+
+def start_run(run: FeedRun) -> None:
+    """Mark `run` as running (one more attempt); the other runs of its feed left « en cours » by a lost
+    process are interrupted (the caller holds the feed's lock: no other run is really going on)."""
+    now = timezone.now()
+    FeedRun.objects.filter(feed_id=run.feed_id, status=RunStatus.RUNNING).exclude(pk=run.pk).update(
+        status=RunStatus.INTERRUPTED,
+        finished_at=now,
+        error="Interrompue : le processus qui la menait s'est arrêté avant la fin.",
+    )
+    run.status = RunStatus.RUNNING
+    run.attempts += 1
+    run.started_at = run.started_at or now
+    run.save(update_fields=["status", "attempts", "started_at"])
+
+
+def run_feed(
+    run: FeedRun,
+    *,
+    stream: IO[bytes] | None = None,
+    allow_any_file: bool = False,
+    progress: Progress | None = None,
+    retrying: bool = False,
+) -> FeedRun:
+    """Carry out `run` (see the module docstring); returns it, saved with its report.
+
+    Raises `FeedBusy` when another run of the feed holds the lock (the run is left as it was), and a
+    retryable `FeedError` when `retrying` is true (the caller will try again; the run is marked
+    « nouvel essai prévu » with the reason). Any other failure is recorded on the run (« échouée »)
+    and staff are told.
+    """
+    feed = run.feed
+    limits = Limits(max_bytes=feed.max_bytes, max_records=feed.max_records)
+    started = time.perf_counter()
+    with feed_lock(feed):
+        start_run(run)
+        try:
+            source = open_source(feed, limits, stream=stream, allow_any_file=allow_any_file)
+            try:
+                outcome = _sync(feed, source, now=timezone.now(), progress=progress, dry_run=run.dry_run)
+            finally:
+                source.close()
+        except FeedError as error:
+            if error.retryable and retrying:
+                run.status = RunStatus.RETRYING
+                run.error = error.reason
+                run.save(update_fields=["status", "error"])
+                raise
+            _finish(run, None, status=RunStatus.FAILED, error=error.reason)
+            alert(run)
+            return run
+        except Exception as error:
+            logger.exception("feed run %s failed", run.pk)
+            _finish(run, None, status=RunStatus.FAILED, error=f"Erreur interne : {type(error).__name__}")
+            alert(run)
+            raise
+    status = RunStatus.SUSPICIOUS if outcome.suspicious_reason else RunStatus.SUCCEEDED
+    _finish(run, outcome, status=status)
+    if not run.dry_run and outcome.created + outcome.updated + outcome.withdrawn >= ANALYZE_AFTER_CHANGES:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE offers_offer")
+    logger.info(
+        "feed run finished",
+        extra={
+            "feed": feed.slug,
+            "run": run.pk,
+            "status": run.status,
+            "records": run.records,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "withdrawn": run.withdrawn,
+            "rejected": run.rejected,
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
+    if status == RunStatus.SUSPICIOUS:
+        alert(run)
+    return run
+
+
+def fail_run(run: FeedRun, reason: str) -> None:
+    """Record a run that will not be tried again, and tell staff."""
+    _finish(run, None, status=RunStatus.FAILED, error=reason)
+    alert(run)
+
+
+# --------------------------------------------------------------------------------------------------
+# Alerts
+
+
+def alert_recipients() -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    return sorted({*staff.values_list("email", flat=True), *settings.FEEDS_ALERT_EMAILS})
+
+
+def alert(run: FeedRun) -> None:
+    """E-mail staff about a suspicious or failed run."""
+    recipients = alert_recipients()
+    if not recipients:
+        return
+    feed = run.feed
+    state = "suspecte" if run.status == RunStatus.SUSPICIOUS else "en échec"
+    url = settings.SITE_URL.rstrip("/") + reverse("feeds:run-detail", kwargs={"slug": feed.slug, "pk": run.pk})
+    lines = [
+        f"La synchronisation du flux « {feed.name} » est {state}.",
+        "",
+        run.suspicious_reason or run.error,
+        "",
+        f"Enregistrements lus : {run.records}",
+        f"Créées : {run.created}, modifiées : {run.updated}, inchangées : {run.unchanged}",
+        f"Retirées : {run.withdrawn}, retraits suspendus : {run.withheld_withdrawals}, écartées : {run.rejected}",
+        "",
+        f"Rapport : {url}",
+    ]
+    send_mail(
+        f"[Talents des territoires] Flux « {feed.name} » : synchronisation {state}",
+        "\n".join(lines),
+        None,
+        recipients,
+        fail_silently=True,
+    )
