@@ -18,7 +18,9 @@ RESERVED_SLUGS = frozenset({"local", "demo"})
 
 def validate_feed_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
-        raise ValidationError("« %(value)s » est réservé aux offres qui ne viennent pas d'un flux.", params={"value": value})
+        raise ValidationError(
+            "« %(value)s » est réservé aux offres qui ne viennent pas d'un flux.", params={"value": value}
+        )
 
 
 class Feed(models.Model):
@@ -35,7 +37,8 @@ class Feed(models.Model):
     location = models.CharField(
         "adresse",
         max_length=500,
-        help_text="URL (http ou https, hôte autorisé par FEEDS_ALLOWED_HOSTS) ou chemin d'un fichier sous FEEDS_FILES_DIR.",
+        help_text="URL (http ou https, hôte autorisé par FEEDS_ALLOWED_HOSTS) "
+        "ou chemin d'un fichier sous FEEDS_FILES_DIR.",
     )
     default_kind = models.CharField("type d'offre par défaut", max_length=20, choices=OfferKind.choices)
     interval_minutes = models.PositiveIntegerField(

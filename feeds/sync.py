@@ -387,9 +387,8 @@ def _apply_updates(cursor: Any, rows: list[tuple[int, tuple[Any, ...]]]) -> int:
     if not rows:
         return 0
     columns = ", ".join(COLUMNS)
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE feed_offer_change ON COMMIT DROP AS SELECT id, {columns} FROM offers_offer WITH NO DATA"  # noqa: S608  # nosec B608 - column names from this module
-    )
+    create = f"CREATE TEMPORARY TABLE feed_offer_change ON COMMIT DROP AS SELECT id, {columns} FROM offers_offer"  # noqa: S608  # nosec B608
+    cursor.execute(create + " WITH NO DATA")
     with cursor.copy(f"COPY feed_offer_change (id, {columns}) FROM STDIN") as copy:
         for pk, row in rows:
             copy.write_row((pk, *row))

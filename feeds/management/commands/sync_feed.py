@@ -140,8 +140,9 @@ class Command(BaseCommand):
             f"Synchronisation {run.get_status_display().lower()}{' (essai à blanc)' if run.dry_run else ''}"
         )
         self.stdout.write(
-            f"  lus {n(run.records)}, créées {n(run.created)}, modifiées {n(run.updated)}, inchangées {n(run.unchanged)}, "
-            f"retirées {n(run.withdrawn)}, écartées {n(run.rejected)}, doublons {n(run.duplicates)}"
+            f"  lus {n(run.records)}, créées {n(run.created)}, modifiées {n(run.updated)}, "
+            f"inchangées {n(run.unchanged)}, retirées {n(run.withdrawn)}, écartées {n(run.rejected)}, "
+            f"doublons {n(run.duplicates)}"
         )
         if run.withheld_withdrawals:
             self.stdout.write(f"  retraits suspendus : {n(run.withheld_withdrawals)}")
