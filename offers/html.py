@@ -9,8 +9,8 @@ other path cannot put markup of its own on the page.
 
 from __future__ import annotations
 
+import html
 import re
-from html.parser import HTMLParser
 
 import nh3
 
@@ -51,40 +51,34 @@ def clean_html(value: str | None) -> str:
 
 # Tags after which the text goes on a new line, and those that start a list item.
 _BLOCK_TAGS = frozenset({"p", "br", "ul", "ol", "li", "h2", "h3", "h4", "blockquote"}) | _TEXT_BLOCK_TAGS
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "li":
-            self.parts.append("\n- ")
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS and tag != "li":
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        # Line breaks in the source are spaces in HTML; lines come from the tags.
-        self.parts.append(data.replace("\r", " ").replace("\n", " "))
-
-
+# What a tag becomes in the text: its opening and its closing tag.
+_TAG_TEXT = {tag: ("\n", "\n") for tag in _BLOCK_TAGS} | {"li": ("\n- ", "")}
+# The sanitiser's output is regular: lower-case tag names, attribute values quoted with `>` escaped,
+# no comments, text escaped (`&amp;`, `&lt;`, `&gt;`, `&nbsp;`), so a regular expression tokenises it.
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)(?:\s[^>]*)?>")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\xa0": " "})
 
 
 def html_to_text(value: str | None) -> str:
     """The text of an HTML fragment: entities decoded, one line per paragraph or list item."""
     if not value:
         return ""
-    extractor = _TextExtractor()
-    # Parse what the sanitiser leaves (no script or style content, balanced tags).
-    extractor.feed(_text_cleaner.clean(value))
-    extractor.close()
-    text = "".join(extractor.parts).replace("\xa0", " ")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    # Tokenise what the sanitiser leaves (no script or style content, balanced tags).
+    pieces = _TAG.split(_text_cleaner.clean(value))
+    # `pieces` alternates text, then a tag's "/" (or "") and name, then text again.
+    parts = []
+    text = pieces[0]
+    if text:
+        # Line breaks in the source are spaces in HTML; lines come from the tags.
+        parts.append(html.unescape(text).translate(_LINE_BREAKS) if "&" in text else text.translate(_LINE_BREAKS))
+    for index in range(1, len(pieces), 3):
+        tag_text = _TAG_TEXT.get(pieces[index + 1])
+        if tag_text is not None:
+            parts.append(tag_text[1] if pieces[index] else tag_text[0])
+        text = pieces[index + 2]
+        if text:
+            parts.append(html.unescape(text).translate(_LINE_BREAKS) if "&" in text else text.translate(_LINE_BREAKS))
+    lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -1,8 +1,13 @@
 """The description sanitiser (nh3 allow-list) and its plain-text version."""
 
-import pytest
+import re
+from html.parser import HTMLParser
 
-from offers.html import clean_html, html_to_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from offers.html import _BLOCK_TAGS, _text_cleaner, clean_html, html_to_text
 
 
 @pytest.mark.parametrize(
@@ -66,3 +71,72 @@ def test_html_to_text():
 
 def test_html_to_text_of_plain_text():
     assert html_to_text("a < b & c") == "a < b & c"
+
+
+# ---------------------------------------------------------------------------------------------------
+# `html_to_text` tokenises the sanitiser's output with a regular expression; it must give exactly what
+# the former `HTMLParser` extraction gave. That implementation is kept here as the reference.
+
+
+class _ReferenceExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "li":
+            self.parts.append("\n- ")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS and tag != "li":
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data.replace("\r", " ").replace("\n", " "))
+
+
+def reference_html_to_text(value):
+    if not value:
+        return ""
+    extractor = _ReferenceExtractor()
+    extractor.feed(_text_cleaner.clean(value))
+    extractor.close()
+    text = "".join(extractor.parts).replace("\xa0", " ")
+    lines = [re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_TAGS = sorted(_BLOCK_TAGS | {"li", "a", "strong", "em", "b", "i", "span", "script", "style", "img", "table", "td"})
+_PIECES = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["&amp;", "&lt;", "&gt;", "&nbsp;", "&eacute;", "&#10;", "&#13;", "&#x27;", "&quot;", "&", "<", ">"]),
+    st.sampled_from(["\n", "\r\n", "\r", "\t", " ", "\xa0", "<!-- c -->", "<br/>", "<br>", "</br>", "<p/>"]),
+    st.builds(lambda tag, closing: f"</{tag}>" if closing else f"<{tag}>", st.sampled_from(_TAGS), st.booleans()),
+    st.builds(
+        lambda tag, value: f'<{tag} title="{value}" href="https://x.fr/?a=1&b=2" class="c">',
+        st.sampled_from(_TAGS),
+        st.text(max_size=6),
+    ),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_html_to_text_matches_the_reference_extraction(value):
+    assert html_to_text(value) == reference_html_to_text(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<p>Un&#10;deux&#13;trois</p><ul><li>a<li>b</ul>",
+        "<div><h1>Titre</h1><table><tr><td>1</td><td>2</td></tr></table></div>",
+        '<a href="https://x.fr" title="a>b">lien</a> &amp;amp; &nbsp;&nbsp;fin',
+        "texte <br/> seul <br> ligne\xa0insécable",
+        "<h5>x</h5><dl><dt>terme</dt><dd>définition</dd></dl><blockquote>c</blockquote>",
+    ],
+)
+def test_html_to_text_matches_the_reference_on_feed_markup(value):
+    assert html_to_text(value) == reference_html_to_text(value)
