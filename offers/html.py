@@ -55,10 +55,15 @@ _BLOCK_TAGS = frozenset({"p", "br", "ul", "ol", "li", "h2", "h3", "h4", "blockqu
 _TAG_TEXT = {tag: ("\n", "\n") for tag in _BLOCK_TAGS} | {"li": ("\n- ", "")}
 # The sanitiser's output is regular: lower-case tag names, attribute values quoted with `>` escaped,
 # no comments, text escaped (`&amp;`, `&lt;`, `&gt;`, `&nbsp;`), so a regular expression tokenises it.
-_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)(?:\s[^>]*)?>")
-_SPACES = re.compile(r"[^\S\n]+")
+_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)(?:\s(?:[^>"]|"[^"]*")*)?>')
 _BLANK_LINES = re.compile(r"\n{3,}")
-_LINE_BREAKS = str.maketrans({"\r": " ", "\n": " ", "\xa0": " "})
+
+
+def _text(piece: str) -> str:
+    # Line breaks in the source are spaces in HTML; lines come from the tags.
+    if "&" in piece:
+        piece = html.unescape(piece)
+    return piece.replace("\r", " ").replace("\n", " ")
 
 
 def html_to_text(value: str | None) -> str:
@@ -66,19 +71,23 @@ def html_to_text(value: str | None) -> str:
     if not value:
         return ""
     # Tokenise what the sanitiser leaves (no script or style content, balanced tags).
-    pieces = _TAG.split(_text_cleaner.clean(value))
+    return text_of_clean_html(_text_cleaner.clean(value))
+
+
+def text_of_clean_html(value: str) -> str:
+    """The text of markup that `nh3` already sanitised (`clean_html` or the text cleaner), without
+    sanitising it again: `html_to_text(value)` when `value` is `clean_html`'s output."""
+    pieces = _TAG.split(value)
     # `pieces` alternates text, then a tag's "/" (or "") and name, then text again.
     parts = []
-    text = pieces[0]
-    if text:
-        # Line breaks in the source are spaces in HTML; lines come from the tags.
-        parts.append(html.unescape(text).translate(_LINE_BREAKS) if "&" in text else text.translate(_LINE_BREAKS))
+    if pieces[0]:
+        parts.append(_text(pieces[0]))
     for index in range(1, len(pieces), 3):
         tag_text = _TAG_TEXT.get(pieces[index + 1])
         if tag_text is not None:
             parts.append(tag_text[1] if pieces[index] else tag_text[0])
-        text = pieces[index + 2]
-        if text:
-            parts.append(html.unescape(text).translate(_LINE_BREAKS) if "&" in text else text.translate(_LINE_BREAKS))
-    lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
+        if pieces[index + 2]:
+            parts.append(_text(pieces[index + 2]))
+    # `str.split()` splits on the characters that `\s` matches (`str.isspace`), the line breaks aside.
+    lines = [" ".join(line.split()) for line in "".join(parts).replace("\xa0", " ").split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offers.html import _BLOCK_TAGS, _text_cleaner, clean_html, html_to_text
+from offers.html import _BLOCK_TAGS, _text_cleaner, clean_html, html_to_text, text_of_clean_html
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,9 @@ def reference_html_to_text(value):
 _TAGS = sorted(_BLOCK_TAGS | {"li", "a", "strong", "em", "b", "i", "span", "script", "style", "img", "table", "td"})
 _PIECES = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["&amp;", "&lt;", "&gt;", "&nbsp;", "&eacute;", "&#10;", "&#13;", "&#x27;", "&quot;", "&", "<", ">"]),
+    st.sampled_from(
+        ["&amp;", "&lt;", "&gt;", "&nbsp;", "&eacute;", "&#10;", "&#13;", "&#x27;", "&quot;", "&", "<", ">"]
+    ),
     st.sampled_from(["\n", "\r\n", "\r", "\t", " ", "\xa0", "<!-- c -->", "<br/>", "<br>", "</br>", "<p/>"]),
     st.builds(lambda tag, closing: f"</{tag}>" if closing else f"<{tag}>", st.sampled_from(_TAGS), st.booleans()),
     st.builds(
@@ -140,3 +142,10 @@ def test_html_to_text_matches_the_reference_extraction(value):
 )
 def test_html_to_text_matches_the_reference_on_feed_markup(value):
     assert html_to_text(value) == reference_html_to_text(value)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_text_of_clean_html_is_the_text_of_the_sanitised_description(value):
+    description = clean_html(value)
+    assert text_of_clean_html(description) == html_to_text(description)
