@@ -1,0 +1,172 @@
+"""Staff pages of the feeds: every feed and its last run, a feed's runs, a run's report, "run now"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from feeds.enums import RunStatus, RunTrigger
+from feeds.models import Feed, FeedRun
+from feeds.services import request_run
+
+RUNS_PER_PAGE = 50
+REJECTED_PER_PAGE = 50
+
+# DSFR badge of each run status: system colours for outcomes, accent colours for the states between.
+STATUS_BADGES: dict[str, str] = {
+    RunStatus.SUCCEEDED: "fr-badge--success",
+    RunStatus.SUSPICIOUS: "fr-badge--warning",
+    RunStatus.FAILED: "fr-badge--error",
+    RunStatus.RUNNING: "fr-badge--info",
+    RunStatus.QUEUED: "fr-badge--blue-cumulus",
+    RunStatus.RETRYING: "fr-badge--yellow-moutarde",
+    RunStatus.INTERRUPTED: "fr-badge--brown-caramel",
+}
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous people go to the login page (and come back); logged-in non-staff get the 403 page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def location_label(feed: Feed) -> str:
+    """The host of a remote feed, the file name of a local one (never credentials or a query string)."""
+    if feed.is_remote:
+        return urlsplit(feed.location).hostname or "?"
+    return PurePosixPath(feed.location).name or feed.location
+
+
+def interval_label(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return "tous les jours" if days == 1 else f"tous les {days} jours"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "toutes les heures" if hours == 1 else f"toutes les {hours} heures"
+    return f"toutes les {minutes} minutes"
+
+
+def duration_label(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 60:
+        return f"{seconds:.1f} s".replace(".", ",")
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def _decorate(runs: Iterable[FeedRun]) -> list[FeedRun]:
+    """What the templates show of a run besides its fields: its badge and its duration."""
+    runs = list(runs)
+    for run in runs:
+        run.badge_class = STATUS_BADGES.get(run.status, "")  # type: ignore[attr-defined]
+        run.duration_label = duration_label(run.duration_seconds)  # type: ignore[attr-defined]
+    return runs
+
+
+def _page(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, list[Any]]:
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    return page, list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@require_safe
+@staff_required
+def feed_list(request: HttpRequest) -> HttpResponse:
+    last_run = FeedRun.objects.filter(feed=OuterRef("pk")).order_by("-queued_at", "-id").values("pk")[:1]
+    feeds = list(Feed.objects.annotate(last_run_id=Subquery(last_run)).order_by("name"))
+    runs = FeedRun.objects.in_bulk([feed.last_run_id for feed in feeds if feed.last_run_id])
+    _decorate(runs.values())
+    rows = [
+        {
+            "feed": feed,
+            "location": location_label(feed),
+            "interval": interval_label(feed.interval_minutes),
+            "last_run": runs.get(feed.last_run_id),
+        }
+        for feed in feeds
+    ]
+    return render(request, "feeds/list.html", {"rows": rows, "breadcrumb": []})
+
+
+@require_safe
+@staff_required
+def feed_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    feed = get_object_or_404(Feed, slug=slug)
+    page, page_range = _page(
+        request, feed.runs.select_related("requested_by").order_by("-queued_at", "-id"), RUNS_PER_PAGE
+    )
+    context = {
+        "feed": feed,
+        "location": location_label(feed),
+        "interval": interval_label(feed.interval_minutes),
+        "run_in_progress": feed.runs.unfinished().exists(),
+        "page": page,
+        "page_range": page_range,
+        "runs": _decorate(page.object_list),
+        "breadcrumb": [("Pilotage des flux", reverse("feeds:list"))],
+    }
+    return render(request, "feeds/detail.html", context)
+
+
+@require_POST
+@staff_required
+def run_now(request: HttpRequest, slug: str) -> HttpResponse:
+    with transaction.atomic():
+        # The feed's row is locked so that two clicks at once cannot both queue a run.
+        feed = get_object_or_404(Feed.objects.select_for_update(), slug=slug)
+        if FeedRun.objects.unfinished().filter(feed=feed).exists():
+            messages.warning(
+                request,
+                f"Une synchronisation du flux « {feed.name} » est déjà en file d’attente ou en cours : "
+                "aucune autre n’a été demandée.",
+            )
+        else:
+            request_run(feed, trigger=RunTrigger.STAFF, user=request.user)
+            text = f"La synchronisation du flux « {feed.name} » est demandée : elle commence dans quelques instants."
+            if not feed.enabled:
+                text += " Ce flux est désactivé : il est synchronisé cette fois-ci, mais pas selon sa fréquence."
+            messages.success(request, text)
+    return redirect(feed.get_absolute_url())
+
+
+@require_safe
+@staff_required
+def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = get_object_or_404(FeedRun.objects.select_related("feed", "requested_by"), pk=pk, feed__slug=slug)
+    _decorate([run])
+    page, page_range = _page(request, run.rejected_records.order_by("id"), REJECTED_PER_PAGE)
+    context = {
+        "feed": run.feed,
+        "run": run,
+        "page": page,
+        "page_range": page_range,
+        "rejected_records": page.object_list,
+        "breadcrumb": [("Pilotage des flux", reverse("feeds:list")), (run.feed.name, run.feed.get_absolute_url())],
+    }
+    return render(request, "feeds/run_detail.html", context)
