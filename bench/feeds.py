@@ -1,0 +1,334 @@
+"""Feed sync benchmark: a 50,000-offer feed in each format, first run and unchanged re-run.
+
+    .venv/bin/python bench/feeds.py                   # or `make bench-feeds`
+    .venv/bin/python bench/feeds.py --offers 10000 --formats csv,apec
+
+A script that prints figures, not a test. It works on the benchmark database (`BENCH_DATABASE_URL`,
+else `talents_bench` on the server of `DATABASE_URL`, else on 127.0.0.1:5432; created, migrated and
+given the territories when needed; its demo offers, if any, stay: the feeds load into a table that
+already holds them, as in production).
+
+For each format it writes a document of `--offers` realistic offers (the demo generator's content:
+titles, HTML descriptions of about 1 KB, real communes) in that format, then, timing the whole run
+(`feeds.sync.run_feed`: parse, map, hash, COPY/UPDATE, withdrawals, report, ANALYZE):
+
+1. first run on an empty feed: every offer is created;
+2. the same document again: every offer unchanged;
+3. a document where 5 % of the offers changed and 2 % are gone.
+
+Bars (issue #4, docs/performance.md): first run ≥ 5,000 offers/s; unchanged re-run ≥ 20,000 offers/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.search import bench_env, default_database_url, load, prepare_database, say  # noqa: E402
+
+FIRST_RUN_BAR = 5_000
+UNCHANGED_BAR = 20_000
+FORMATS = ("france-travail", "apec", "xml-jobs", "csv")
+
+CONTRACTS = {"cdi": "CDI", "cdd": "CDD", "alternance": "CDD", "contrat-de-projet": "CDD", "autre": "CDD"}
+EDUCATION = {"bac+2": "Bac+2", "bac+3": "Bac+3", "bac+4": "Bac+4", "bac+5": "Bac+5"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents
+
+
+def _paris(value: dt.datetime) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.localtime(value)
+
+
+def _salary_label(offer: object) -> str:
+    low, high = offer.salary_min, offer.salary_max  # type: ignore[attr-defined]
+    if low and high:
+        return f"Annuel de {low:.2f} Euros à {high:.2f} Euros sur 12 mois"
+    return ""
+
+
+def france_travail(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+    items = []
+    for o in offers:
+        name, postcode, dep = places[o.commune_id]  # type: ignore[attr-defined]
+        months = o.duration_months  # type: ignore[attr-defined]
+        contract = CONTRACTS[o.contract]  # type: ignore[attr-defined]
+        label = (
+            "Contrat à durée indéterminée" if contract == "CDI" else f"Contrat à durée déterminée - {months or 12} Mois"
+        )
+        item = {
+            "id": o.external_id.replace("demo-", "FT"),  # type: ignore[attr-defined]
+            "intitule": o.title,  # type: ignore[attr-defined]
+            "description": o.description_text,  # type: ignore[attr-defined]
+            "dateCreation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),  # type: ignore[attr-defined]
+            "dateActualisation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),  # type: ignore[attr-defined]
+            "lieuTravail": {
+                "libelle": f"{dep} - {name.upper()}",
+                "latitude": o.latitude,  # type: ignore[attr-defined]
+                "longitude": o.longitude,  # type: ignore[attr-defined]
+                "codePostal": postcode,
+                "commune": o.commune_id,  # type: ignore[attr-defined]
+            },
+            "entreprise": {"nom": o.employer_name},  # type: ignore[attr-defined]
+            "typeContrat": contract,
+            "typeContratLibelle": label,
+            "natureContrat": "Contrat apprentissage" if o.contract == "alternance" else "Contrat travail",  # type: ignore[attr-defined]
+            "experienceExige": "D",
+            "experienceLibelle": "Débutant accepté",
+            "formations": [{"niveauLibelle": "Bac+5 et plus ou équivalents", "exigence": "S"}],
+            "salaire": {"libelle": _salary_label(o)},
+            "dureeTravailLibelleConverti": "Temps plein",
+            "origineOffre": {"origine": "1", "urlOrigine": o.apply_url or "https://candidat.francetravail.fr/offres/1"},  # type: ignore[attr-defined]
+            "contact": {"urlPostulation": o.apply_url} if o.apply_url else {},  # type: ignore[attr-defined]
+        }
+        items.append(item)
+    out.write_text(json.dumps({"resultats": items, "filtresPossibles": []}, ensure_ascii=False), encoding="utf-8")
+
+
+def apec(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+    with out.open("w", encoding="utf-8") as f:
+        f.write("<?xml version='1.0' encoding='UTF-8'?>\n<Offres>\n")
+        for o in offers:
+            name, _postcode, dep = places[o.commune_id]  # type: ignore[attr-defined]
+            contract = CONTRACTS[o.contract]  # type: ignore[attr-defined]
+            duration = f"{o.duration_months} mois" if o.duration_months else ""  # type: ignore[attr-defined]
+            salary = (
+                f"{o.salary_min // 1000} - {o.salary_max // 1000} k€ brut annuel"  # type: ignore[attr-defined]
+                if o.salary_min and o.salary_max  # type: ignore[attr-defined]
+                else "A négocier"
+            )
+            f.write(
+                "<Offre_emploi>"
+                f"<Reference_apec>{o.external_id.replace('demo-', 'APEC')}</Reference_apec>"  # type: ignore[attr-defined]
+                f"<Date_parution>{_paris(o.published_at):%d/%m/%Y %H:%M:%S}</Date_parution>"  # type: ignore[attr-defined]
+                f"<Intitule>{escape(o.title)}</Intitule>"  # type: ignore[attr-defined]
+                f"<Contrat><Type_contrat>{contract}</Type_contrat><Duree_contrat>{duration}</Duree_contrat></Contrat>"
+                f"<Salaire_affiche>{escape(salary)}</Salaire_affiche>"
+                f"<Texte_offre><![CDATA[{o.description}]]></Texte_offre>"  # type: ignore[attr-defined]
+                f"<Nom_entreprise>{escape(o.employer_name)}</Nom_entreprise>"  # type: ignore[attr-defined]
+                f"<URL>{escape(o.apply_url or 'https://www.apec.fr/')}</URL>"  # type: ignore[attr-defined]
+                f"<Lieu><COG_lieu>{o.commune_id}</COG_lieu><Libelle_lieu>{escape(name)} - {dep}</Libelle_lieu></Lieu>"  # type: ignore[attr-defined]
+                "</Offre_emploi>\n"
+            )
+        f.write("</Offres>\n")
+
+
+def xml_jobs(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+    with out.open("w", encoding="utf-8") as f:
+        f.write("<?xml version='1.0' encoding='UTF-8'?>\n<source><publisher>Bench</publisher>\n")
+        for o in offers:
+            name, postcode, _dep = places[o.commune_id]  # type: ignore[attr-defined]
+            f.write(
+                "<job>"
+                f"<title><![CDATA[{o.title}]]></title>"  # type: ignore[attr-defined]
+                f"<date>{format_datetime(o.published_at.astimezone(dt.UTC), usegmt=True)}</date>"  # type: ignore[attr-defined]
+                f"<referencenumber>{o.external_id.replace('demo-', 'JOB')}</referencenumber>"  # type: ignore[attr-defined]
+                f"<url>{escape(o.apply_url or 'https://emplois.example.fr/')}</url>"  # type: ignore[attr-defined]
+                f"<company><![CDATA[{o.employer_name}]]></company>"  # type: ignore[attr-defined]
+                f"<city>{escape(name)}</city><state></state><country>FR</country><postalcode>{postcode}</postalcode>"
+                f"<description><![CDATA[{o.description}]]></description>"  # type: ignore[attr-defined]
+                f"<salary>{escape(o.salary_text)}</salary>"  # type: ignore[attr-defined]
+                f"<education>{EDUCATION.get(o.education_level, '')}</education>"  # type: ignore[attr-defined]
+                f"<jobtype>{CONTRACTS[o.contract]}</jobtype>"  # type: ignore[attr-defined]
+                "<category>Industrie</category><experience></experience>"
+                "</job>\n"
+            )
+        f.write("</source>\n")
+
+
+def csv_file(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+    from feeds.formats import get
+
+    columns = list(get("csv").COLUMNS)  # type: ignore[attr-defined]
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, delimiter=";", extrasaction="ignore")
+        writer.writeheader()
+        for o in offers:
+            name, postcode, _dep = places[o.commune_id]  # type: ignore[attr-defined]
+            writer.writerow(
+                {
+                    "reference": o.external_id.replace("demo-", "CSV"),  # type: ignore[attr-defined]
+                    "titre": o.title,  # type: ignore[attr-defined]
+                    "description": o.description,  # type: ignore[attr-defined]
+                    "employeur": o.employer_name,  # type: ignore[attr-defined]
+                    "type_employeur": o.employer_kind,  # type: ignore[attr-defined]
+                    "siret": o.employer_siret,  # type: ignore[attr-defined]
+                    "code_insee": o.commune_id,  # type: ignore[attr-defined]
+                    "code_postal": postcode,
+                    "commune": name,
+                    "type_offre": o.kind,  # type: ignore[attr-defined]
+                    "contrat": o.contract,  # type: ignore[attr-defined]
+                    "duree_mois": o.duration_months or "",  # type: ignore[attr-defined]
+                    "temps_travail": o.working_time_percent or "",  # type: ignore[attr-defined]
+                    "date_debut": o.start_date.isoformat() if o.start_date else "",  # type: ignore[attr-defined]
+                    "salaire_min": o.salary_min or "",  # type: ignore[attr-defined]
+                    "salaire_max": o.salary_max or "",  # type: ignore[attr-defined]
+                    "salaire": o.salary_text,  # type: ignore[attr-defined]
+                    "niveau_etudes": o.education_level,  # type: ignore[attr-defined]
+                    "experience": o.experience,  # type: ignore[attr-defined]
+                    "teletravail": o.remote,  # type: ignore[attr-defined]
+                    "url_candidature": o.apply_url,  # type: ignore[attr-defined]
+                    "email_candidature": o.apply_email,  # type: ignore[attr-defined]
+                    "url": "",
+                    "date_publication": _paris(o.published_at).isoformat(timespec="seconds"),  # type: ignore[attr-defined]
+                    "date_limite": "",
+                }
+            )
+
+
+WRITERS: dict[str, Callable[..., None]] = {
+    "france-travail": france_travail,
+    "apec": apec,
+    "xml-jobs": xml_jobs,
+    "csv": csv_file,
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Runs
+
+
+def demo_offers(count: int, *, changed_share: float = 0.0, gone_share: float = 0.0) -> list[object]:
+    """The first `count` demo offers (seed 1), open ones only, some retitled and some left out."""
+    from django.utils import timezone
+
+    from offers.demo import Pools, generate_offers, load_communes
+
+    now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    pools = Pools.of(load_communes())
+    offers = [o for o in generate_offers(count, seed=1, now=now, pools=pools)]
+    result = []
+    for i, offer in enumerate(offers):
+        if gone_share and i % int(1 / gone_share) == 1:
+            continue
+        if changed_share and i % int(1 / changed_share) == 0:
+            offer = offer._replace(title=offer.title + " – mise à jour")  # type: ignore[attr-defined]
+        result.append(offer)
+    return result
+
+
+def commune_places() -> dict[str, tuple[str, str, str]]:
+    from territories.models import Commune
+
+    return {
+        code: (name, (postcodes or [""])[0], dep)
+        for code, name, postcodes, dep in Commune.objects.values_list("code", "name", "postcodes", "departement_id")
+    }
+
+
+def run(fmt: str, path: Path, offers: int) -> tuple[float, object]:
+    from feeds.enums import RunTrigger
+    from feeds.models import Feed, FeedRun
+    from feeds.sync import run_feed
+
+    feed = Feed.objects.get(slug=f"bench-{fmt}")
+    feed_run = FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND)
+    started = time.perf_counter()
+    with path.open("rb") as stream:
+        result = run_feed(feed_run, stream=stream, allow_any_file=True)
+    return time.perf_counter() - started, result
+
+
+def reset_feed(fmt: str, offers: int) -> None:
+    from feeds.models import Feed
+    from offers.models import Offer
+
+    Offer.objects.filter(source=f"bench-{fmt}").delete()
+    Feed.objects.filter(slug=f"bench-{fmt}").delete()
+    Feed.objects.create(
+        name=f"Banc d'essai {fmt}",
+        slug=f"bench-{fmt}",
+        format=fmt,
+        location=f"/dev/null/bench-{fmt}",
+        default_kind="vte",
+        enabled=False,
+        max_megabytes=2048,
+        max_records=max(offers * 2, 1000),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--offers", type=int, default=50_000)
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--keep", action="store_true", help="keep the bench feeds' offers afterwards")
+    args = parser.parse_args()
+    formats = [f for f in args.formats.split(",") if f]
+
+    database_url = default_database_url()
+    prepare_database(database_url, 0, False)
+    os.environ.update(bench_env(database_url, cache="dummy"))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from offers.models import Offer
+
+    say(f"Database {connection.settings_dict['NAME']}: {Offer.objects.count():,} offers before ({load()})")
+    places = commune_places()
+    base = demo_offers(args.offers)
+    changed = demo_offers(args.offers, changed_share=0.05, gone_share=0.02)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in formats:
+            first_doc, changed_doc = Path(tmp) / f"{fmt}-1", Path(tmp) / f"{fmt}-2"
+            WRITERS[fmt](base, places, first_doc)
+            WRITERS[fmt](changed, places, changed_doc)
+            size = first_doc.stat().st_size / 1048576
+            reset_feed(fmt, len(base))
+            say(f"\n{fmt}: {len(base):,} offers, {size:.1f} MB ({load()})")
+            rows = []
+            for label, path in (
+                ("first run", first_doc),
+                ("unchanged re-run", first_doc),
+                ("5 % changed, 2 % gone", changed_doc),
+            ):
+                seconds, report = run(fmt, path, len(base))
+                rate = report.records / seconds  # type: ignore[attr-defined]
+                say(
+                    f"  {label:<22} {seconds:6.2f} s  {rate:9,.0f} offers/s  status {report.status}  "  # type: ignore[attr-defined]
+                    f"created {report.created:,} updated {report.updated:,} unchanged {report.unchanged:,} "  # type: ignore[attr-defined]
+                    f"withdrawn {report.withdrawn:,} rejected {report.rejected:,}"  # type: ignore[attr-defined]
+                )
+                if report.rejected:  # type: ignore[attr-defined]
+                    for rejected in report.rejected_records.all()[:3]:  # type: ignore[attr-defined]
+                        say(f"    rejected {rejected.external_id}: {rejected.reason}")
+                rows.append((label, seconds, rate))
+            results.append((fmt, size, rows))
+            if not args.keep:
+                reset_feed(fmt, len(base))
+                Offer.objects.filter(source=f"bench-{fmt}").delete()
+
+    say("\nformat           MB   first run (offers/s)   unchanged (offers/s)   5 % changed (offers/s)")
+    ok = True
+    for fmt, size, rows in results:
+        first, unchanged, partial = rows
+        ok &= first[2] >= FIRST_RUN_BAR and unchanged[2] >= UNCHANGED_BAR
+        say(
+            f"{fmt:<14} {size:5.1f}   {first[1]:5.2f} s {first[2]:9,.0f}"
+            f"      {unchanged[1]:5.2f} s {unchanged[2]:9,.0f}      {partial[1]:5.2f} s {partial[2]:9,.0f}"
+        )
+    say(f"\nBars: first run ≥ {FIRST_RUN_BAR:,}/s, unchanged ≥ {UNCHANGED_BAR:,}/s: {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

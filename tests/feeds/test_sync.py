@@ -1,0 +1,343 @@
+"""The sync engine in-process (feeds.sync), the sync_feed command, the dispatcher and the purge.
+
+Runs through real Celery workers and their faults are in test_worker_faults.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from feeds import sync
+from feeds.enums import RunStatus, RunTrigger
+from feeds.models import Feed, FeedRun, RejectedRecord
+from feeds.records import OfferData, RecordError
+from feeds.tasks import dispatch_due_feeds, purge_old_runs
+from offers.cache import offers_version
+from offers.enums import OfferStatus
+from offers.models import Offer
+from tests.feeds.documents import document, job, xml_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def feed() -> Feed:
+    return Feed.objects.create(
+        name="Emplois du Centre", slug="emplois-centre", format="xml-jobs", location="/dev/null", default_kind="vte"
+    )
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user(email="equipe@anct.gouv.fr", password="x" * 16, is_staff=True)
+
+
+def run(feed: Feed, body: bytes, *, dry_run: bool = False) -> FeedRun:
+    feed_run = FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND, dry_run=dry_run)
+    return sync.run_feed(feed_run, stream=io.BytesIO(body))
+
+
+def offers(feed: Feed):
+    return Offer.objects.filter(source=feed.slug)
+
+
+def test_a_first_run_creates_published_offers_on_their_communes(feed: Feed) -> None:
+    report = run(feed, xml_jobs(5))
+    assert (report.status, report.records, report.created, report.rejected) == (RunStatus.SUCCEEDED, 5, 5, 0)
+    assert report.started_at and report.finished_at and report.attempts == 1
+    offer = offers(feed).get(external_id="JOB-5")  # PLACES[0]: Tulle
+    assert offer.status == OfferStatus.PUBLISHED
+    assert (offer.commune_id, offer.departement_id, offer.region_id) == ("19272", "19", "75")
+    assert "ACV" in offer.programmes  # copied from the commune
+    assert offer.title == "Chargé de mission industrie n° 5"
+    assert offer.employer_name == "Forges & Ateliers du Centre"
+    assert "<li>Pilotage de projets</li>" in offer.description
+    assert "- Pilotage de projets" in offer.description_text
+    assert len(offer.content_hash) == 64
+    assert offer.slug == "charge-de-mission-industrie-n-5"
+    # Searchable at once.
+    assert Offer.objects.published().filter(search_vector="modernisation", source=feed.slug).count() == 5
+
+
+def test_an_unchanged_record_does_not_touch_its_row(feed: Feed) -> None:
+    run(feed, xml_jobs(3))
+    before = {o.external_id: (o.pk, o.updated_at, o.content_hash) for o in offers(feed)}
+    report = run(feed, xml_jobs(3))
+    assert (report.created, report.updated, report.unchanged, report.withdrawn) == (0, 0, 3, 0)
+    assert {o.external_id: (o.pk, o.updated_at, o.content_hash) for o in offers(feed)} == before
+
+
+def test_a_changed_record_updates_its_offer_in_place(feed: Feed) -> None:
+    run(feed, xml_jobs(3))
+    first = offers(feed).get(external_id="JOB-2")
+    report = run(feed, document([job(1), job(2, title="Responsable méthodes"), job(3)]))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    offer = offers(feed).get(external_id="JOB-2")
+    assert offer.pk == first.pk
+    assert offer.title == "Responsable méthodes n° 2"
+    assert offer.published_at == first.published_at
+    assert offer.content_hash != first.content_hash
+    assert offer.created_at == first.created_at
+
+
+def test_duplicates_inside_a_feed_are_handled_once(feed: Feed) -> None:
+    report = run(feed, document([job(1), job(2), job(1, title="Doublon")]))
+    assert (report.records, report.created, report.duplicates) == (3, 2, 1)
+    assert offers(feed).get(external_id="JOB-1").title.startswith("Chargé de mission")
+
+
+def test_bad_records_are_set_aside_with_their_reason_and_the_rest_imports(feed: Feed) -> None:
+    body = document(
+        [
+            job(1),
+            job(2, reference=""),
+            job(3, city="Atlantide", postalcode="99999"),
+            job(4),
+        ]
+    )
+    report = run(feed, body)
+    assert (report.records, report.created, report.rejected) == (4, 2, 2)
+    rejected = {r.external_id: r for r in RejectedRecord.objects.filter(run=report)}
+    assert set(rejected) == {"", "JOB-3"}
+    assert "Identifiant manquant" in rejected[""].reason
+    assert "Atlantide" in rejected["JOB-3"].reason
+    assert "Atlantide" in rejected["JOB-3"].raw  # the record as received
+    assert set(offers(feed).values_list("external_id", flat=True)) == {"JOB-1", "JOB-4"}
+
+
+def test_absent_offers_are_withdrawn_never_deleted_and_come_back_when_they_reappear(feed: Feed) -> None:
+    run(feed, xml_jobs(10))
+    report = run(feed, xml_jobs(8))
+    assert (report.status, report.withdrawn) == (RunStatus.SUCCEEDED, 2)
+    gone = offers(feed).filter(external_id__in=["JOB-9", "JOB-10"])
+    assert {o.status for o in gone} == {OfferStatus.WITHDRAWN}
+    assert all(o.closed_at for o in gone)
+    assert offers(feed).count() == 10
+
+    report = run(feed, xml_jobs(10))
+    assert (report.created, report.updated, report.unchanged) == (0, 2, 8)
+    assert offers(feed).filter(status=OfferStatus.PUBLISHED).count() == 10
+    assert offers(feed).get(external_id="JOB-9").closed_at is None
+
+
+def test_the_guard_withdraws_nothing_beyond_the_threshold_and_tells_staff(feed: Feed, staff, settings) -> None:
+    settings.FEEDS_ALERT_EMAILS = ["flux@apec.fr"]
+    run(feed, xml_jobs(10))
+    mail.outbox.clear()
+    report = run(feed, xml_jobs(6))  # 4 of 10 = 40 % > 30 %
+    assert report.status == RunStatus.SUSPICIOUS
+    assert (report.withdrawn, report.withheld_withdrawals) == (0, 4)
+    assert "40 %" in report.suspicious_reason
+    assert offers(feed).filter(status=OfferStatus.PUBLISHED).count() == 10
+    [message] = mail.outbox
+    assert sorted(message.to) == ["equipe@anct.gouv.fr", "flux@apec.fr"]
+    assert "suspecte" in message.subject
+    assert f"/pilotage/flux/{feed.slug}/synchronisations/{report.pk}/" in message.body
+
+    feed.withdrawal_threshold = 50
+    feed.save()
+    report = run(feed, xml_jobs(6))
+    assert (report.status, report.withdrawn) == (RunStatus.SUCCEEDED, 4)
+
+
+def test_an_empty_feed_is_suspicious(feed: Feed) -> None:
+    run(feed, xml_jobs(3))
+    report = run(feed, document([]))
+    assert report.status == RunStatus.SUSPICIOUS
+    assert "vide" in report.suspicious_reason
+    assert offers(feed).filter(status=OfferStatus.PUBLISHED).count() == 3
+
+
+def test_a_dry_run_reports_everything_and_writes_nothing(feed: Feed) -> None:
+    report = run(feed, document([job(1), job(2), job(3, city="Atlantide", postalcode="99999")]), dry_run=True)
+    assert (report.status, report.created, report.rejected) == (RunStatus.SUCCEEDED, 2, 1)
+    assert not offers(feed).exists()
+    assert report.rejected_records.count() == 1
+
+
+def test_a_malformed_document_fails_the_run_and_tells_staff(feed: Feed, staff) -> None:
+    run(feed, xml_jobs(3))
+    mail.outbox.clear()
+    report = run(feed, b"<source><job><title>x</title></source>")
+    assert report.status == RunStatus.FAILED
+    assert "XML" in report.error
+    assert offers(feed).filter(status=OfferStatus.PUBLISHED).count() == 3
+    assert len(mail.outbox) == 1
+    assert "échec" in mail.outbox[0].subject
+
+
+def test_a_change_makes_cached_offer_pages_stale(feed: Feed, django_capture_on_commit_callbacks) -> None:
+    before = offers_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(feed, xml_jobs(2))
+    assert offers_version() == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        run(feed, xml_jobs(2))  # nothing changed
+    assert offers_version() == before + 1
+
+
+def test_a_feed_runs_once_at_a_time(feed: Feed) -> None:
+    s = connection.settings_dict
+    other = psycopg.connect(
+        host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"], autocommit=True
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [sync.LOCK_NAMESPACE, feed.pk])
+        feed_run = FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND)
+        with pytest.raises(sync.FeedBusy):
+            sync.run_feed(feed_run, stream=io.BytesIO(xml_jobs(1)))
+        feed_run.refresh_from_db()
+        assert feed_run.status == RunStatus.QUEUED
+    finally:
+        other.close()
+    assert sync.run_feed(feed_run, stream=io.BytesIO(xml_jobs(1))).status == RunStatus.SUCCEEDED
+
+
+def test_a_run_left_running_by_a_lost_process_is_marked_interrupted(feed: Feed) -> None:
+    lost = FeedRun.objects.create(feed=feed, trigger=RunTrigger.SCHEDULE, status=RunStatus.RUNNING)
+    run(feed, xml_jobs(1))
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.INTERRUPTED
+    assert lost.finished_at is not None
+
+
+def test_columns_are_every_written_column_of_the_offer_table() -> None:
+    columns = {f.column for f in Offer._meta.concrete_fields} - {"id", "search_vector"}
+    assert set(sync.COLUMNS) == columns
+    assert len(sync.COLUMNS) == len(columns)
+
+
+def test_check_offer_sets_aside_what_the_table_would_refuse() -> None:
+    from feeds.places import CommunePlaces
+
+    place = CommunePlaces.load().resolve(insee="19272")
+    good = OfferData(
+        kind="vte",
+        title="Titre",
+        description="<p>x</p>",
+        description_text="x",
+        employer_name="Employeur",
+        employer_kind="entreprise",
+        place=place,
+        contract="cdd",
+    )
+    sync.check_offer(good)
+    for change, reason in [
+        ({"kind": "stage"}, "kind"),
+        ({"duration_months": 0}, "Durée"),
+        ({"working_time_percent": 120}, "Temps de travail"),
+        ({"salary_min": 40000, "salary_max": 30000}, "Salaire minimum"),
+        ({"title": "x" * 201}, "trop long"),
+        ({"education_level": "bac+9"}, "education_level"),
+        ({"employer_name": " "}, "Employeur"),
+    ]:
+        bad = dataclasses.replace(good, **change)
+        with pytest.raises(RecordError, match=reason):
+            sync.check_offer(bad)
+
+
+# --------------------------------------------------------------------------------------------------
+# The command
+
+
+def test_sync_feed_loads_a_partner_file_as_a_named_feed(tmp_path: Path) -> None:
+    path = tmp_path / "partenaire.xml"
+    path.write_bytes(xml_jobs(4))
+    out = io.StringIO()
+    call_command("sync_feed", "--format", "xml-jobs", "--file", str(path), "--name", "Partenaire Centre", stdout=out)
+    feed = Feed.objects.get(slug="partenaire-centre")
+    assert (feed.format, feed.enabled, feed.name) == ("xml-jobs", False, "Partenaire Centre")
+    assert offers(feed).count() == 4
+    text = out.getvalue()
+    assert "créées 4" in text
+    assert "Synchronisation réussie" in text
+
+    out = io.StringIO()
+    call_command("sync_feed", "--format", "xml-jobs", "--file", str(path), "--name", "Partenaire Centre", stdout=out)
+    assert "créées 0, modifiées 0, inchangées 4" in out.getvalue()
+    assert Feed.objects.filter(slug="partenaire-centre").count() == 1
+
+
+def test_sync_feed_dry_run_and_failures(tmp_path: Path, settings) -> None:
+    settings.FEEDS_FILES_DIR = tmp_path
+    (tmp_path / "flux.xml").write_bytes(xml_jobs(2))
+    feed = Feed.objects.create(
+        name="Flux", slug="flux", format="xml-jobs", location=str(tmp_path / "flux.xml"), default_kind="vte"
+    )
+    out = io.StringIO()
+    call_command("sync_feed", "flux", "--dry-run", stdout=out)
+    assert "essai à blanc" in out.getvalue()
+    assert "créées 2" in out.getvalue()
+    assert not offers(feed).exists()
+
+    (tmp_path / "flux.xml").write_bytes(b"<source><job>")
+    with pytest.raises(CommandError, match="Échec"):
+        call_command("sync_feed", "flux", stdout=io.StringIO())
+    assert FeedRun.objects.filter(feed=feed).latest("pk").status == RunStatus.FAILED
+
+    with pytest.raises(CommandError, match="Flux inconnu"):
+        call_command("sync_feed", "absent", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--format"):
+        call_command("sync_feed", "--file", str(tmp_path / "flux.xml"), "--name", "X", stdout=io.StringIO())
+
+
+# --------------------------------------------------------------------------------------------------
+# Dispatcher and purge
+
+
+def test_the_dispatcher_queues_the_due_enabled_idle_feeds(django_capture_on_commit_callbacks) -> None:
+    now = timezone.now()
+
+    def make(slug: str, **fields) -> Feed:
+        return Feed.objects.create(
+            name=slug, slug=slug, format="csv", location="/dev/null", default_kind="vte", **fields
+        )
+
+    never_run = make("never-run")
+    due = make("due", interval_minutes=60)
+    FeedRun.objects.filter(pk=FeedRun.objects.create(feed=due, trigger="schedule", status="succeeded").pk).update(
+        queued_at=now - dt.timedelta(minutes=61)
+    )
+    recent = make("recent", interval_minutes=60)
+    FeedRun.objects.create(feed=recent, trigger="schedule", status="succeeded")
+    busy = make("busy", interval_minutes=5)
+    FeedRun.objects.filter(pk=FeedRun.objects.create(feed=busy, trigger="schedule", status="running").pk).update(
+        queued_at=now - dt.timedelta(minutes=30)
+    )
+    make("disabled", enabled=False)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        queued = dispatch_due_feeds()
+    assert {FeedRun.objects.get(pk=pk).feed.slug for pk in queued} == {never_run.slug, due.slug}
+    assert len(callbacks) == 2  # the tasks are sent after commit
+    assert all(FeedRun.objects.get(pk=pk).trigger == RunTrigger.SCHEDULE for pk in queued)
+
+
+def test_the_dispatcher_closes_runs_lost_on_the_way(settings) -> None:
+    feed = Feed.objects.create(name="f", slug="f", format="csv", location="/dev/null", default_kind="vte")
+    lost = FeedRun.objects.create(feed=feed, trigger="schedule")
+    FeedRun.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - dt.timedelta(hours=3))
+    queued = dispatch_due_feeds()
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.INTERRUPTED
+    assert len(queued) == 1  # and the feed is queued again
+
+
+def test_run_reports_are_kept_90_days(feed: Feed) -> None:
+    old = FeedRun.objects.create(feed=feed, trigger="schedule", status="succeeded")
+    RejectedRecord.objects.create(run=old, reason="x", raw="y")
+    FeedRun.objects.filter(pk=old.pk).update(queued_at=timezone.now() - dt.timedelta(days=91))
+    recent = FeedRun.objects.create(feed=feed, trigger="schedule", status="succeeded")
+    FeedRun.objects.filter(pk=recent.pk).update(queued_at=timezone.now() - dt.timedelta(days=89))
+    assert purge_old_runs() == 2  # the run and its rejected record
+    assert list(FeedRun.objects.values_list("pk", flat=True)) == [recent.pk]
