@@ -46,6 +46,7 @@ INVENTORY: dict[str, dict[str, Policy]] = {
         "employer_name": kept("an organisation, not a person: public part of the offer"),
         "apply_email": purged("may be a recruiter's own address: erased 1 year after the offer closed"),
     },
+    "feeds.Feed": {"name": kept("the name of a feed (an organisation's), not a person")},
     "territories.Region": {"name": kept("place name")},
     "territories.Departement": {"name": kept("place name")},
     "territories.Epci": {"name": kept("place name")},
