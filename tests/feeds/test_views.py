@@ -1,0 +1,473 @@
+"""Staff pages of the feeds: permissions, run now, what the pages show, and their query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from feeds.admin import FeedAdminForm
+from feeds.enums import FeedFormat, RunStatus, RunTrigger
+from feeds.models import Feed, FeedRun, RejectedRecord
+from feeds.validators import validate_feed_location
+from offers.enums import OfferKind
+from partnership.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def make_feed(slug: str = "apec", **fields) -> Feed:
+    defaults = {
+        "name": f"Flux {slug}",
+        "format": FeedFormat.APEC,
+        "location": f"https://api.francetravail.io/{slug}.xml",
+        "default_kind": OfferKind.VTE,
+    }
+    return Feed.objects.create(slug=slug, **{**defaults, **fields})
+
+
+def make_run(feed: Feed, **fields) -> FeedRun:
+    now = timezone.now()
+    defaults = {
+        "status": RunStatus.SUCCEEDED,
+        "trigger": RunTrigger.SCHEDULE,
+        "started_at": now - dt.timedelta(seconds=75),
+        "finished_at": now,
+    }
+    return FeedRun.objects.create(feed=feed, **{**defaults, **fields})
+
+
+@pytest.fixture
+def staff() -> User:
+    return User.objects.create_user("equipe@anct.gouv.fr", "un mot de passe solide", is_staff=True)
+
+
+@pytest.fixture
+def staff_client(staff: User) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def feed() -> Feed:
+    return make_feed()
+
+
+@pytest.fixture
+def run(feed: Feed) -> FeedRun:
+    return make_run(feed, created=12, updated=3, unchanged=1500, withdrawn=2, rejected=1)
+
+
+def urls(feed: Feed, run: FeedRun) -> dict[str, str]:
+    return {
+        "list": reverse("feeds:list"),
+        "detail": reverse("feeds:detail", args=[feed.slug]),
+        "run-detail": reverse("feeds:run-detail", args=[feed.slug, run.pk]),
+    }
+
+
+def test_urls_are_pinned():
+    assert reverse("feeds:list") == "/pilotage/flux/"
+    assert reverse("feeds:detail", args=["apec"]) == "/pilotage/flux/apec/"
+    assert reverse("feeds:run", args=["apec"]) == "/pilotage/flux/apec/lancer/"
+    assert reverse("feeds:run-detail", args=["apec", 7]) == "/pilotage/flux/apec/synchronisations/7/"
+
+
+# --- Permissions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "run-detail"])
+def test_anonymous_is_sent_to_the_login_page(client, feed, run, name):
+    url = urls(feed, run)[name]
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/connexion/?next={url}"
+
+
+def test_anonymous_run_now_is_sent_to_the_login_page_and_queues_nothing(client, feed):
+    response = client.post(reverse("feeds:run", args=[feed.slug]))
+
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/?next=")
+    assert not FeedRun.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "run-detail", "run"])
+def test_logged_in_non_staff_gets_the_french_403(client, feed, run, name):
+    client.force_login(User.objects.create_user("candidat@example.org", "un mot de passe solide"))
+    url = reverse("feeds:run", args=[feed.slug]) if name == "run" else urls(feed, run)[name]
+
+    response = client.post(url) if name == "run" else client.get(url)
+
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()
+    assert FeedRun.objects.count() == 1  # nothing queued
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "run-detail"])
+def test_staff_sees_the_pages_never_stored(staff_client, feed, run, name):
+    response = staff_client.get(urls(feed, run)[name])
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_unknown_feed_or_run_of_another_feed_is_404(staff_client, run):
+    other = make_feed("csv-partenaires", format=FeedFormat.CSV)
+
+    assert staff_client.get("/pilotage/flux/inconnu/").status_code == 404
+    assert staff_client.get(reverse("feeds:run-detail", args=[other.slug, run.pk])).status_code == 404
+    assert staff_client.post(reverse("feeds:run", args=["inconnu"])).status_code == 404
+
+
+# --- Run now -----------------------------------------------------------------------------
+
+
+def test_run_now_is_post_only(staff_client, feed):
+    assert staff_client.get(reverse("feeds:run", args=[feed.slug])).status_code == 405
+    assert not FeedRun.objects.exists()
+
+
+def test_run_now_queues_exactly_one_run_then_refuses_a_second(
+    staff_client, staff, feed, django_capture_on_commit_callbacks
+):
+    url = reverse("feeds:run", args=[feed.slug])
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = staff_client.post(url, follow=True)
+
+    assert response.redirect_chain == [(feed.get_absolute_url(), 302)]
+    assert len(callbacks) == 1  # the task is sent once the transaction commits
+    run = FeedRun.objects.get()
+    assert (run.feed, run.status, run.trigger, run.requested_by) == (feed, RunStatus.QUEUED, RunTrigger.STAFF, staff)
+    assert run.task_id
+    html = response.content.decode()
+    assert "La synchronisation du flux « Flux apec » est demandée" in html
+    assert "fr-alert--success" in html
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = staff_client.post(url, follow=True)
+
+    assert callbacks == []
+    assert FeedRun.objects.count() == 1
+    html = response.content.decode()
+    assert "déjà en file d’attente ou en cours" in html and "fr-alert--warning" in html
+
+
+@pytest.mark.parametrize("status", [RunStatus.RUNNING, RunStatus.RETRYING])
+def test_run_now_refuses_while_a_run_is_running_or_retrying(
+    staff_client, feed, status, django_capture_on_commit_callbacks
+):
+    make_run(feed, status=status, finished_at=None)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        staff_client.post(reverse("feeds:run", args=[feed.slug]))
+
+    assert callbacks == [] and FeedRun.objects.count() == 1
+
+
+def test_run_now_after_finished_runs_queues_a_new_one(staff_client, feed, django_capture_on_commit_callbacks):
+    for status in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SUSPICIOUS, RunStatus.INTERRUPTED):
+        make_run(feed, status=status)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        staff_client.post(reverse("feeds:run", args=[feed.slug]))
+
+    assert len(callbacks) == 1
+    assert FeedRun.objects.unfinished().count() == 1
+
+
+def test_a_disabled_feed_can_be_run_by_hand_and_the_message_says_so(staff_client, django_capture_on_commit_callbacks):
+    feed = make_feed("ancienne-plateforme", enabled=False)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        html = staff_client.post(reverse("feeds:run", args=[feed.slug]), follow=True).content.decode()
+
+    assert len(callbacks) == 1 and FeedRun.objects.filter(feed=feed).count() == 1
+    assert "Ce flux est désactivé : il est synchronisé cette fois-ci" in html
+
+
+def test_run_now_needs_the_csrf_token(staff, feed):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+
+    assert client.post(reverse("feeds:run", args=[feed.slug])).status_code == 403
+    assert not FeedRun.objects.exists()
+
+
+# --- What the pages show -------------------------------------------------------------------
+
+
+def test_list_shows_every_feed_with_its_last_run(staff_client, feed, run):
+    make_run(feed, queued_at=timezone.now() - dt.timedelta(days=1), created=999)  # older: not shown
+    FeedRun.objects.filter(created=999).update(queued_at=timezone.now() - dt.timedelta(days=1))
+    make_feed("fichier-partenaire", format=FeedFormat.CSV, location="/srv/feeds/partenaires/offres.csv", enabled=False)
+
+    html = staff_client.get("/pilotage/flux/").content.decode()
+
+    assert "<caption>Flux d’offres (2) et leur dernière synchronisation</caption>" in html
+    assert f'<a href="/pilotage/flux/{feed.slug}/">Flux apec</a>' in html
+    assert "api.francetravail.io" in html and "offres.csv" in html and "/srv/feeds" not in html
+    assert "Apec (XML)" in html and "CSV" in html
+    assert "toutes les heures" in html
+    assert "fr-badge--success" in html and "Réussie" in html
+    assert f'href="/pilotage/flux/{feed.slug}/synchronisations/{run.pk}/"' in html
+    for count in ('<td class="fr-cell--right">12</td>', "1\xa0500", '<td class="fr-cell--right">3</td>'):
+        assert count in html
+    assert "999" not in html
+    assert "Jamais synchronisé" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "badge", "label"),
+    [
+        (RunStatus.SUCCEEDED, "fr-badge--success", "Réussie"),
+        (RunStatus.SUSPICIOUS, "fr-badge--warning", "Suspecte"),
+        (RunStatus.FAILED, "fr-badge--error", "Échouée"),
+        (RunStatus.RUNNING, "fr-badge--info", "En cours"),
+        (RunStatus.QUEUED, "fr-badge--blue-cumulus", "En file d&#x27;attente"),
+        (RunStatus.RETRYING, "fr-badge--yellow-moutarde", "Nouvel essai prévu"),
+        (RunStatus.INTERRUPTED, "fr-badge--brown-caramel", "Interrompue"),
+    ],
+)
+def test_each_status_has_its_badge(staff_client, feed, status, badge, label):
+    make_run(feed, status=status)
+
+    html = staff_client.get("/pilotage/flux/").content.decode()
+
+    assert f'<span class="fr-badge fr-badge--sm fr-badge--no-icon {badge}">{label}</span>' in html
+
+
+def test_feed_page_shows_settings_button_and_runs(staff_client, staff, feed):
+    make_run(feed, status=RunStatus.FAILED, error="Le serveur du flux a répondu 500 après 5 essais.", created=0)
+    make_run(
+        feed,
+        status=RunStatus.SUSPICIOUS,
+        trigger=RunTrigger.STAFF,
+        requested_by=staff,
+        suspicious_reason="Le flux retirerait 80 % de ses offres publiées (seuil : 30 %).",
+        withheld_withdrawals=400,
+    )
+
+    html = staff_client.get(feed.get_absolute_url()).content.decode()
+
+    assert "<h1>Flux Flux apec</h1>" in html
+    assert f'<form method="post" action="/pilotage/flux/{feed.slug}/lancer/">' in html
+    assert "Lancer maintenant" in html and 'name="csrfmiddlewaretoken"' in html
+    assert "https://api.francetravail.io/apec.xml" in html and "30 % des offres publiées du flux" in html
+    assert "Le serveur du flux a répondu 500 après 5 essais." in html
+    assert "Le flux retirerait 80 % de ses offres publiées (seuil : 30 %)." in html
+    assert "Lancement par l&#x27;équipe (equipe@anct.gouv.fr)" in html and "Planification" in html
+    assert "1 min 15 s" in html  # duration
+    assert "(2 en tout)" in html
+
+
+def test_feed_page_paginates_runs_by_fifty(staff_client, feed):
+    FeedRun.objects.bulk_create([FeedRun(feed=feed, status=RunStatus.SUCCEEDED, trigger="schedule") for _ in range(60)])
+
+    first = staff_client.get(feed.get_absolute_url()).content.decode()
+    second = staff_client.get(feed.get_absolute_url(), {"page": 2}).content.decode()
+
+    assert first.count('href="/pilotage/flux/apec/synchronisations/') == 50
+    assert second.count('href="/pilotage/flux/apec/synchronisations/') == 10
+    assert "page 1 sur 2" in first and 'href="?page=2"' in first
+
+
+def test_run_report_shows_counts_reasons_and_rejected_records(staff_client, feed):
+    run = make_run(
+        feed,
+        status=RunStatus.SUSPICIOUS,
+        records=1520,
+        created=12,
+        updated=3,
+        unchanged=1500,
+        withdrawn=0,
+        rejected=2,
+        duplicates=1,
+        withheld_withdrawals=7,
+        suspicious_reason="Flux tronqué : 10 % des enregistrements d’hier.",
+    )
+    RejectedRecord.objects.create(
+        run=run, external_id="APEC-1", reason="Lieu introuvable : « Ville imaginaire (99) ».", raw="<Offre_emploi/>"
+    )
+    RejectedRecord.objects.create(run=run, external_id="", reason="Intitulé manquant.", raw="{}")
+
+    html = staff_client.get(reverse("feeds:run-detail", args=[feed.slug, run.pk])).content.decode()
+
+    assert "Flux tronqué : 10 % des enregistrements d’hier." in html
+    for label, value in [
+        ("Enregistrements lus", "1\xa0520"),
+        ("Offres créées", "12"),
+        ("Offres modifiées", "3"),
+        ("Offres inchangées", "1\xa0500"),
+        ("Offres retirées", "0"),
+        ("Retraits suspendus", "7"),
+        ("Enregistrements écartés", "2"),
+        ("Doublons", "1"),
+        ("Durée", "1 min 15 s"),
+    ]:
+        assert f'<th scope="row">{label}</th><td>{value}</td>' in html
+    assert "Lieu introuvable : « Ville imaginaire (99) »." in html and "Intitulé manquant." in html
+    assert '<th scope="row">APEC-1</th>' in html and '<th scope="row">inconnu</th>' in html
+    assert "<details>" in html and '<pre class="tdt-raw">&lt;Offre_emploi/&gt;</pre>' in html
+
+
+def test_raw_record_and_reason_are_escaped(staff_client, feed):
+    run = make_run(feed, rejected=1, error="<b>boom</b>")
+    RejectedRecord.objects.create(
+        run=run,
+        external_id='"><script>alert(1)</script>',
+        reason="<img src=x onerror=alert(2)>",
+        raw="<job><title><![CDATA[<script>alert(3)</script>]]></title></job>",
+    )
+
+    html = staff_client.get(reverse("feeds:run-detail", args=[feed.slug, run.pk])).content.decode()
+
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>boom" not in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "&lt;b&gt;boom&lt;/b&gt;" in html
+
+
+def test_rejected_records_are_paginated_by_fifty(staff_client, feed):
+    run = make_run(feed, rejected=120)
+    RejectedRecord.objects.bulk_create(
+        [RejectedRecord(run=run, external_id=f"ID-{n:03d}", reason="Motif", raw="{}") for n in range(120)]
+    )
+    url = reverse("feeds:run-detail", args=[feed.slug, run.pk])
+
+    last = staff_client.get(url, {"page": 3}).content.decode()
+
+    assert last.count("<details>") == 20
+    assert '<th scope="row">ID-100</th>' in last and '<th scope="row">ID-099</th>' not in last
+    assert "page 3 sur 3" in last
+    assert staff_client.get(url, {"page": "abc"}).status_code == 200  # a bad page number shows the first
+
+
+# --- Bounded queries ----------------------------------------------------------------------
+
+
+def test_list_queries_do_not_grow_with_feeds(staff_client, staff, django_assert_max_num_queries):
+    for n in range(30):
+        feed = make_feed(f"flux-{n}")
+        make_run(feed, trigger=RunTrigger.STAFF, requested_by=staff)
+        make_run(feed, status=RunStatus.RUNNING, finished_at=None)
+
+    # session, user, feeds with their last run's id, those runs
+    with django_assert_max_num_queries(4):
+        response = staff_client.get("/pilotage/flux/")
+    assert response.content.decode().count("fr-badge--info") == 30
+
+
+def test_feed_page_queries_do_not_grow_with_runs(staff_client, staff, feed, django_assert_max_num_queries):
+    for _ in range(60):
+        make_run(feed, trigger=RunTrigger.STAFF, requested_by=staff, error="Erreur")
+
+    # session, user, feed, unfinished run?, count, one page of runs with who asked, the user's and
+    # groups' permissions (the link to the admin)
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(feed.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_run_report_queries_do_not_grow_with_rejected_records(staff_client, staff, feed, django_assert_max_num_queries):
+    run = make_run(feed, trigger=RunTrigger.STAFF, requested_by=staff)
+    RejectedRecord.objects.bulk_create([RejectedRecord(run=run, reason="Motif", raw="{}") for _ in range(80)])
+
+    # session, user, run with its feed and who asked, count, one page of records
+    with django_assert_max_num_queries(5):
+        response = staff_client.get(reverse("feeds:run-detail", args=[feed.slug, run.pk]))
+    assert response.content.decode().count("<details>") == 50
+
+
+# --- Admin: where a feed may be read from ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "https://api.francetravail.io/partenaire/offresdemploi/v2/offres/search",
+        "http://francetravail.io/flux.xml",
+        "https://API.FranceTravail.io/x",
+    ],
+)
+def test_allowed_urls_are_accepted(location):
+    validate_feed_location(location)
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("https://evil.example/flux.xml", "L’hôte « evil.example » n’est pas autorisé"),
+        ("https://api.francetravail.io.evil.example/x", "n’est pas autorisé"),
+        ("https://api.francetravail.io:8443/x", "L’hôte « api.francetravail.io:8443 » n’est pas autorisé"),
+        ("https://user:secret@api.francetravail.io/x", "ne doit pas contenir d’identifiants"),
+        ("ftp://api.francetravail.io/x", "Seules les adresses http:// ou https://"),
+        ("file:///etc/passwd", "Seules les adresses http:// ou https://"),
+        ("https://", "n’est pas une URL valide"),
+        ("flux.xml", "le chemin complet d’un fichier"),
+        ("/etc/passwd", "Le fichier doit se trouver sous le répertoire des flux"),
+    ],
+)
+def test_other_locations_are_refused_in_french(location, message):
+    with pytest.raises(ValidationError) as error:
+        validate_feed_location(location)
+    assert message in " ".join(error.value.messages)
+
+
+def test_paths_must_stay_under_the_feeds_directory(settings, tmp_path: Path):
+    settings.FEEDS_FILES_DIR = tmp_path / "flux"
+    (tmp_path / "flux").mkdir()
+    (tmp_path / "flux" / "lien").symlink_to(tmp_path)
+
+    validate_feed_location(str(tmp_path / "flux" / "partenaires" / "offres.csv"))
+    for escaping in (
+        str(tmp_path / "flux" / ".." / "secret.csv"),
+        str(tmp_path / "flux" / "lien" / "secret.csv"),
+        str(tmp_path / "flux"),
+        str(tmp_path / "flux-voisin" / "offres.csv"),
+    ):
+        with pytest.raises(ValidationError):
+            validate_feed_location(escaping)
+
+
+def test_admin_form_refuses_a_host_that_is_not_allowed():
+    data = {
+        "name": "Flux pirate",
+        "slug": "pirate",
+        "format": FeedFormat.XML_JOBS,
+        "location": "https://evil.example/flux.xml",
+        "default_kind": OfferKind.VTE,
+        "interval_minutes": 60,
+        "withdrawal_threshold": 30,
+        "max_megabytes": 32,
+        "max_records": 1000,
+    }
+
+    form = FeedAdminForm(data=data)
+    assert not form.is_valid()
+    assert "n’est pas autorisé" in form.errors["location"][0]
+
+    form = FeedAdminForm(data={**data, "location": " https://api.francetravail.io/flux.xml "})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["location"] == "https://api.francetravail.io/flux.xml"
+
+
+def test_admin_pages_load_for_a_superuser(client, run):
+    RejectedRecord.objects.create(run=run, external_id="A", reason="Motif", raw="{}")
+    client.force_login(User.objects.create_superuser("admin@anct.gouv.fr", "un mot de passe solide"))
+
+    for url in ("/admin/feeds/feed/", "/admin/feeds/feedrun/", "/admin/feeds/rejectedrecord/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/admin/feeds/feedrun/{run.pk}/change/").status_code == 200  # read-only view
+    assert client.get("/admin/feeds/feedrun/add/").status_code == 403
