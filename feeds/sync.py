@@ -246,24 +246,10 @@ def open_source(feed: Feed, limits: Limits, *, stream: IO[bytes] | None = None, 
     credentials and a remote location, else the document at the feed's location."""
     fmt = formats.get(feed.format)
     if stream is None and feed.format == FeedFormat.FRANCE_TRAVAIL and feed.is_remote and feed.credentials_env:
-        from feeds.clients.france_travail import FranceTravailClient
+        from feeds.clients.france_travail import iter_records
 
-        client = FranceTravailClient.for_feed(feed, limits)
-        items = client.iter_items(feed.location)
-        count = 0
-
-        def records() -> Iterator[SourceRecord]:
-            nonlocal count
-            record_from_item = fmt.record_from_item  # type: ignore[attr-defined]
-            for item in items:
-                count += 1
-                if count > limits.max_records:
-                    raise FeedError(
-                        f"Trop d'offres : plus de {limits.max_records:,} dans le flux".replace(",", "\u202f")
-                    )
-                yield record_from_item(item)
-
-        return Source(records(), lambda: client.complete, lambda: 0, 0, lambda: None)
+        records, is_complete = iter_records(feed, limits)
+        return Source(records, is_complete, lambda: 0, 0, lambda: None)
 
     if stream is None:
         from feeds.sources import open_location

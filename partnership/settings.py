@@ -313,5 +313,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"security": {"level": "INFO"}},
+    "loggers": {
+        "security": {"level": "INFO"},
+        # httpx logs every request's URL at INFO, query included (a feed's key could be in it).
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
