@@ -1,0 +1,291 @@
+"""CSV files from partners and staff: one offer a line, under a header of French column names.
+
+Encoding UTF-8 (with or without BOM); delimiter « ; » or « , » (whichever the header line holds
+more of); quoted fields may span lines. Columns, in any order (others are ignored):
+
+| colonne | contenu |
+|---|---|
+| reference * | identifiant de l'offre chez le partenaire |
+| titre * | intitulé |
+| description * | texte (lignes, tirets pour les listes) ou HTML |
+| employeur * | nom de l'employeur |
+| type_employeur | commune, epci, entreprise, public, autre (déduit du nom si vide) |
+| siret | SIRET (14 chiffres) ou SIREN (9 chiffres) |
+| code_insee ** | code INSEE de la commune |
+| code_postal | code postal |
+| commune ** | nom de la commune, ou « Annecy (74) », « 74 - Annecy » |
+| type_offre | vte, vta, chef-de-projet (type par défaut du flux si vide) |
+| contrat * | cdi, cdd, alternance, contrat-de-projet, autre (ou « CDD », « Contrat de projet »…) |
+| duree_mois | durée du contrat en mois (1 à 120) |
+| temps_travail | pourcentage d'un temps plein (« 100 », « 80 % », « temps plein ») |
+| date_debut | date de prise de poste (JJ/MM/AAAA ou AAAA-MM-JJ) |
+| salaire_min, salaire_max | salaire annuel brut en euros |
+| salaire | rémunération en clair |
+| niveau_etudes | bac+2, bac+3, bac+4, bac+5 |
+| experience | debutant, 1-2-ans, 3-5-ans, plus-5-ans (ou « 2 ans »…) |
+| teletravail | aucun, partiel, total |
+| url_candidature, email_candidature | où postuler |
+| url | page de l'offre chez le partenaire |
+| date_publication | date de publication (date du traitement si vide) |
+| date_limite | date limite de candidature (comprise) |
+
+\\* obligatoire ; \\*\\* l'une des deux au moins. A line whose number of fields differs from the
+header's is rejected alone; a value that does not fit its column rejects its line with the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from feeds import mapping
+from feeds.records import FeedError, Limits, MappingContext, OfferData, RecordError, SourceRecord
+from offers.enums import Contract, EmployerKind, OfferKind
+
+NAME = "csv"
+LABEL = "CSV"
+VERSION = 1
+
+COLUMNS = (
+    "reference",
+    "titre",
+    "description",
+    "employeur",
+    "type_employeur",
+    "siret",
+    "code_insee",
+    "code_postal",
+    "commune",
+    "type_offre",
+    "contrat",
+    "duree_mois",
+    "temps_travail",
+    "date_debut",
+    "salaire_min",
+    "salaire_max",
+    "salaire",
+    "niveau_etudes",
+    "experience",
+    "teletravail",
+    "url_candidature",
+    "email_candidature",
+    "url",
+    "date_publication",
+    "date_limite",
+)
+REQUIRED = ("reference", "titre", "description", "employeur", "contrat")
+_KNOWN = frozenset(COLUMNS)
+_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z])")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FeedError(
+            f"Fichier non UTF-8 : caractère invalide ligne {line} (enregistrez le fichier en UTF-8)"
+        ) from error
+
+
+def parse(stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
+    lines = io.StringIO(_decode(stream.read()), newline="")
+    line_number = 0
+    header_line = ""
+    for header_line in lines:
+        line_number += 1
+        if header_line.strip():
+            break
+    if not header_line.strip():
+        raise FeedError("Fichier CSV vide : ni en-tête ni offre")
+    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
+    names = [name.strip().strip("\ufeff").lower() for name in next(csv.reader([header_line], delimiter=delimiter))]
+    missing = [column for column in REQUIRED if column not in names]
+    if "code_insee" not in names and "commune" not in names:
+        missing.append("code_insee ou commune")
+    if missing:
+        raise FeedError(f"En-tête CSV incomplet : colonnes manquantes : {', '.join(missing)}")
+    return _records(lines, names, delimiter, line_number, limits)
+
+
+def _records(
+    lines: io.StringIO, names: list[str], delimiter: str, line_number: int, limits: Limits
+) -> Iterator[SourceRecord]:
+    consumed: list[str] = []
+
+    def source() -> Iterator[str]:
+        for line in lines:
+            consumed.append(line)
+            yield line
+
+    known = [(index, name) for index, name in enumerate(names) if name in _KNOWN]
+    reference = names.index("reference")
+    count = 0
+    reader = csv.reader(source(), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise FeedError(f"CSV illisible ligne {line_number + len(consumed)} : {error}") from error
+        raw = "".join(consumed)
+        first_line = line_number + 1
+        line_number += len(consumed)
+        consumed.clear()
+        if not any(value.strip() for value in row):
+            continue
+        count += 1
+        if count > limits.max_records:
+            raise FeedError(f"Trop d'offres : plus de {limits.max_records} dans le fichier")
+        external_id = row[reference].strip() if reference < len(row) else ""
+        if len(row) != len(names):
+            reason = f"Ligne {first_line} : {len(row)} champs au lieu de {len(names)}"
+            yield SourceRecord(external_id=external_id, fields={"_error": reason}, fingerprint=raw, raw=raw)
+            continue
+        fields = {name: row[index].strip() for index, name in known}
+        fields["_line"] = str(first_line)
+        yield SourceRecord(external_id=external_id, fields=fields, fingerprint=raw, raw=raw)
+
+
+# --------------------------------------------------------------------------------------------------
+# Mapping
+
+_CHOICE_KEY = re.compile(r"[\s_]+")
+
+
+def _choice(value: str, choices: type[OfferKind] | type[EmployerKind], what: str) -> str:
+    key = _CHOICE_KEY.sub("-", value.strip().lower())
+    for choice in choices:
+        if key in (choice.value, _CHOICE_KEY.sub("-", str(choice.label).lower())):
+            return str(choice.value)
+    raise RecordError(f"{what} inconnu : « {value} »")
+
+
+def _contract(value: str) -> str:
+    key = _CHOICE_KEY.sub("-", value.strip().lower())
+    for choice in Contract:
+        if key in (choice.value, _CHOICE_KEY.sub("-", str(choice.label).lower())):
+            return str(choice.value)
+    contract = mapping.contract_from_label(value)
+    if contract == Contract.OTHER:
+        raise RecordError(f"Contrat inconnu : « {value} »")
+    return contract
+
+
+def _integer(value: str, what: str) -> int | None:
+    if not value:
+        return None
+    digits = re.sub(r"[\s\u202f\xa0€]|eur(os)?", "", value, flags=re.IGNORECASE)
+    if not digits.isdigit():
+        raise RecordError(f"{what} invalide : « {value} »")
+    return int(digits)
+
+
+def _checked(value: str, result: object, what: str) -> None:
+    if value and not result:
+        raise RecordError(f"{what} invalide : « {value} »")
+
+
+def to_offer(record: SourceRecord, context: MappingContext) -> OfferData:
+    fields = record.fields
+    if "_error" in fields:
+        raise RecordError(fields["_error"])
+    get = fields.get
+    title = mapping.required_title(get("titre"))
+    raw_description = get("description", "")
+    if _HTML.search(raw_description):
+        description, text = mapping.description_from_html(raw_description)
+    else:
+        description, text = mapping.description_from_text(raw_description)
+    mapping.required_description(description, text)
+    employer_name = mapping.required_employer(get("employeur"))
+    commune = get("commune", "")
+    postcode = get("code_postal", "")
+    place = context.places.resolve(
+        insee=get("code_insee"), postcode=postcode, name=commune if postcode else None, label=commune
+    )
+
+    kind = get("type_offre", "")
+    kind = _choice(kind, OfferKind, "Type d'offre") if kind else mapping.offer_kind(title, text, context.default_kind)
+    employer = get("type_employeur", "")
+    employer_kind = (
+        _choice(employer, EmployerKind, "Type d'employeur") if employer else mapping.employer_kind(employer_name, kind)
+    )
+    if not get("contrat"):
+        raise RecordError("Contrat manquant")
+    contract = _contract(get("contrat", ""))
+
+    duration = _integer(get("duree_mois", ""), "Durée")
+    if duration is not None and mapping.months_or_none(duration) is None:
+        raise RecordError(f"Durée invalide : {duration} mois (de 1 à 120)")
+    working_time_text = get("temps_travail", "")
+    working_time = mapping.working_time_percent(
+        working_time_text + " %" if working_time_text.isdigit() else working_time_text
+    )
+    _checked(working_time_text, working_time, "Temps de travail")
+    start_date = mapping.parse_date(get("date_debut"))
+    _checked(get("date_debut", ""), start_date, "Date de début")
+
+    salary_min = _integer(get("salaire_min", ""), "Salaire minimum")
+    salary_max = _integer(get("salaire_max", ""), "Salaire maximum")
+    mapping.ordered_salaries(salary_min, salary_max)
+    salary = get("salaire", "")
+    if salary_min is None and salary_max is None:
+        salary_min, salary_max = mapping.salary_range(salary)
+
+    education = mapping.education_level(get("niveau_etudes", ""))
+    _checked(get("niveau_etudes", ""), education, "Niveau d'études")
+    experience = mapping.experience(get("experience", ""))
+    _checked(get("experience", ""), experience, "Expérience")
+
+    siret = re.sub(r"\s", "", get("siret", ""))
+    if siret and not (siret.isdigit() and len(siret) in (9, 14)):
+        raise RecordError(f"SIRET invalide : « {get('siret')} » (14 chiffres, ou 9 pour un SIREN)")
+
+    apply_url = mapping.web_address(get("url_candidature"))
+    _checked(get("url_candidature", ""), apply_url, "Adresse de candidature")
+    apply_email = mapping.email_address(get("email_candidature"))
+    _checked(get("email_candidature", ""), apply_email, "Courriel de candidature")
+    source_url = mapping.web_address(get("url"))
+    _checked(get("url", ""), source_url, "Adresse de l'offre")
+
+    published_at = mapping.parse_datetime(get("date_publication"))
+    _checked(get("date_publication", ""), published_at, "Date de publication")
+    expires_at = mapping.end_of_day(get("date_limite"))
+    _checked(get("date_limite", ""), expires_at, "Date limite")
+    published_at = published_at or context.now
+    mapping.check_dates(published_at, expires_at)
+    return OfferData(
+        kind=kind,
+        title=title,
+        description=description,
+        description_text=text,
+        employer_name=employer_name,
+        employer_kind=employer_kind,
+        employer_siren=siret[:9],
+        employer_siret=siret if len(siret) == 14 else "",
+        place=place,
+        contract=contract,
+        remote=mapping.remote_from_label(get("teletravail", "")),
+        duration_months=mapping.contract_duration(contract, duration),
+        working_time_percent=working_time,
+        start_date=start_date,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        salary_text=mapping.salary_text(salary),
+        education_level=education,
+        experience=experience,
+        apply_url=apply_url,
+        apply_email=apply_email,
+        source_url=source_url,
+        published_at=published_at,
+        expires_at=expires_at,
+        extra={"line": get("_line", "")},
+    )
