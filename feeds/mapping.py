@@ -328,10 +328,13 @@ MAX_YEARLY_SALARY = 500_000
 
 
 def _amounts(text: str) -> list[float]:
+    found = _AMOUNTS.findall(text)
+    # « 35 - 42 k€ »: the thousands apply to both ends of the range.
+    in_thousands = any(thousands for _whole, _cents, thousands in found)
     values = []
-    for whole, cents, thousands in _AMOUNTS.findall(text):
+    for whole, cents, _thousands in found:
         value = float(re.sub(r"\D", "", whole) + ("." + cents if cents else ""))
-        values.append(value * 1000 if thousands else value)
+        values.append(value * 1000 if in_thousands and value < 1000 else value)
     return values
 
 

@@ -36,9 +36,7 @@ def to_offer(record: SourceRecord, context: MappingContext) -> OfferData:
     description, text = mapping.description_from_html(get("Texte_offre"))
     mapping.required_description(description, text)
     employer_name = mapping.required_employer(get("Nom_entreprise"))
-    place = context.places.resolve(
-        insee=get("COG_lieu"), postcode=get("Code_postal"), name=get("Libelle_lieu") if not get("COG_lieu") else None
-    )
+    place = context.places.resolve(insee=get("COG_lieu"), postcode=get("Code_postal"), name=get("Libelle_lieu"))
 
     contract_label = get("Type_contrat", "")
     contract = mapping.contract_from_label(contract_label)

@@ -79,7 +79,8 @@ COLUMNS = (
 )
 REQUIRED = ("reference", "titre", "description", "employeur", "contrat")
 _KNOWN = frozenset(COLUMNS)
-_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z])")
+# A description is HTML when it holds one of these tags; otherwise it is text (« <urgent> » included).
+_HTML = re.compile(r"</?(?:p|br|ul|ol|li|strong|em|b|i|a|h[1-6]|div|span|blockquote|table)(?:[\s/>])", re.IGNORECASE)
 
 
 def _decode(data: bytes) -> str:
