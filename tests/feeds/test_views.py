@@ -219,7 +219,7 @@ def test_list_shows_every_feed_with_its_last_run(staff_client, feed, run):
     assert f'<a href="/pilotage/flux/{feed.slug}/">Flux apec</a>' in html
     assert "api.francetravail.io" in html and "offres.csv" in html and "/srv/feeds" not in html
     assert "Apec (XML)" in html and "CSV" in html
-    assert "toutes les heures" in html
+    assert "<td>toutes les heures</td>" in html and "<td>désactivé</td>" in html
     assert "fr-badge--success" in html and "Réussie" in html
     assert f'href="/pilotage/flux/{feed.slug}/synchronisations/{run.pk}/"' in html
     for count in ('<td class="fr-cell--right">12</td>', "1\xa0500", '<td class="fr-cell--right">3</td>'):
