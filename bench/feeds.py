@@ -32,7 +32,12 @@ import time
 from collections.abc import Callable, Iterable
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from feeds.models import FeedRun
+    from offers.demo import DemoOffer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,137 +62,137 @@ def _paris(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
 
 
-def _salary_label(offer: object) -> str:
-    low, high = offer.salary_min, offer.salary_max  # type: ignore[attr-defined]
+def _salary_label(offer: DemoOffer) -> str:
+    low, high = offer.salary_min, offer.salary_max
     if low and high:
         return f"Annuel de {low:.2f} Euros à {high:.2f} Euros sur 12 mois"
     return ""
 
 
-def france_travail(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+def france_travail(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
     items = []
     for o in offers:
-        name, postcode, dep = places[o.commune_id]  # type: ignore[attr-defined]
-        months = o.duration_months  # type: ignore[attr-defined]
-        contract = CONTRACTS[o.contract]  # type: ignore[attr-defined]
+        name, postcode, dep = places[o.commune_id]
+        months = o.duration_months
+        contract = CONTRACTS[o.contract]
         label = (
             "Contrat à durée indéterminée" if contract == "CDI" else f"Contrat à durée déterminée - {months or 12} Mois"
         )
         item = {
-            "id": o.external_id.replace("demo-", "FT"),  # type: ignore[attr-defined]
-            "intitule": o.title,  # type: ignore[attr-defined]
-            "description": o.description_text,  # type: ignore[attr-defined]
-            "dateCreation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),  # type: ignore[attr-defined]
-            "dateActualisation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),  # type: ignore[attr-defined]
+            "id": o.external_id.replace("demo-", "FT"),
+            "intitule": o.title,
+            "description": o.description_text,
+            "dateCreation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "dateActualisation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "lieuTravail": {
                 "libelle": f"{dep} - {name.upper()}",
-                "latitude": o.latitude,  # type: ignore[attr-defined]
-                "longitude": o.longitude,  # type: ignore[attr-defined]
+                "latitude": o.latitude,
+                "longitude": o.longitude,
                 "codePostal": postcode,
-                "commune": o.commune_id,  # type: ignore[attr-defined]
+                "commune": o.commune_id,
             },
-            "entreprise": {"nom": o.employer_name},  # type: ignore[attr-defined]
+            "entreprise": {"nom": o.employer_name},
             "typeContrat": contract,
             "typeContratLibelle": label,
-            "natureContrat": "Contrat apprentissage" if o.contract == "alternance" else "Contrat travail",  # type: ignore[attr-defined]
+            "natureContrat": "Contrat apprentissage" if o.contract == "alternance" else "Contrat travail",
             "experienceExige": "D",
             "experienceLibelle": "Débutant accepté",
             "formations": [{"niveauLibelle": "Bac+5 et plus ou équivalents", "exigence": "S"}],
             "salaire": {"libelle": _salary_label(o)},
             "dureeTravailLibelleConverti": "Temps plein",
-            "origineOffre": {"origine": "1", "urlOrigine": o.apply_url or "https://candidat.francetravail.fr/offres/1"},  # type: ignore[attr-defined]
-            "contact": {"urlPostulation": o.apply_url} if o.apply_url else {},  # type: ignore[attr-defined]
+            "origineOffre": {"origine": "1", "urlOrigine": o.apply_url or "https://candidat.francetravail.fr/offres/1"},
+            "contact": {"urlPostulation": o.apply_url} if o.apply_url else {},
         }
         items.append(item)
     out.write_text(json.dumps({"resultats": items, "filtresPossibles": []}, ensure_ascii=False), encoding="utf-8")
 
 
-def apec(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+def apec(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
     with out.open("w", encoding="utf-8") as f:
         f.write("<?xml version='1.0' encoding='UTF-8'?>\n<Offres>\n")
         for o in offers:
-            name, _postcode, dep = places[o.commune_id]  # type: ignore[attr-defined]
-            contract = CONTRACTS[o.contract]  # type: ignore[attr-defined]
-            duration = f"{o.duration_months} mois" if o.duration_months else ""  # type: ignore[attr-defined]
+            name, _postcode, dep = places[o.commune_id]
+            contract = CONTRACTS[o.contract]
+            duration = f"{o.duration_months} mois" if o.duration_months else ""
             salary = (
-                f"{o.salary_min // 1000} - {o.salary_max // 1000} k€ brut annuel"  # type: ignore[attr-defined]
-                if o.salary_min and o.salary_max  # type: ignore[attr-defined]
+                f"{o.salary_min // 1000} - {o.salary_max // 1000} k€ brut annuel"
+                if o.salary_min and o.salary_max
                 else "A négocier"
             )
             f.write(
                 "<Offre_emploi>"
-                f"<Reference_apec>{o.external_id.replace('demo-', 'APEC')}</Reference_apec>"  # type: ignore[attr-defined]
-                f"<Date_parution>{_paris(o.published_at):%d/%m/%Y %H:%M:%S}</Date_parution>"  # type: ignore[attr-defined]
-                f"<Intitule>{escape(o.title)}</Intitule>"  # type: ignore[attr-defined]
+                f"<Reference_apec>{o.external_id.replace('demo-', 'APEC')}</Reference_apec>"
+                f"<Date_parution>{_paris(o.published_at):%d/%m/%Y %H:%M:%S}</Date_parution>"
+                f"<Intitule>{escape(o.title)}</Intitule>"
                 f"<Contrat><Type_contrat>{contract}</Type_contrat><Duree_contrat>{duration}</Duree_contrat></Contrat>"
                 f"<Salaire_affiche>{escape(salary)}</Salaire_affiche>"
-                f"<Texte_offre><![CDATA[{o.description}]]></Texte_offre>"  # type: ignore[attr-defined]
-                f"<Nom_entreprise>{escape(o.employer_name)}</Nom_entreprise>"  # type: ignore[attr-defined]
-                f"<URL>{escape(o.apply_url or 'https://www.apec.fr/')}</URL>"  # type: ignore[attr-defined]
-                f"<Lieu><COG_lieu>{o.commune_id}</COG_lieu><Libelle_lieu>{escape(name)} - {dep}</Libelle_lieu></Lieu>"  # type: ignore[attr-defined]
+                f"<Texte_offre><![CDATA[{o.description}]]></Texte_offre>"
+                f"<Nom_entreprise>{escape(o.employer_name)}</Nom_entreprise>"
+                f"<URL>{escape(o.apply_url or 'https://www.apec.fr/')}</URL>"
+                f"<Lieu><COG_lieu>{o.commune_id}</COG_lieu><Libelle_lieu>{escape(name)} - {dep}</Libelle_lieu></Lieu>"
                 "</Offre_emploi>\n"
             )
         f.write("</Offres>\n")
 
 
-def xml_jobs(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+def xml_jobs(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
     with out.open("w", encoding="utf-8") as f:
         f.write("<?xml version='1.0' encoding='UTF-8'?>\n<source><publisher>Bench</publisher>\n")
         for o in offers:
-            name, postcode, _dep = places[o.commune_id]  # type: ignore[attr-defined]
+            name, postcode, _dep = places[o.commune_id]
             f.write(
                 "<job>"
-                f"<title><![CDATA[{o.title}]]></title>"  # type: ignore[attr-defined]
-                f"<date>{format_datetime(o.published_at.astimezone(dt.UTC), usegmt=True)}</date>"  # type: ignore[attr-defined]
-                f"<referencenumber>{o.external_id.replace('demo-', 'JOB')}</referencenumber>"  # type: ignore[attr-defined]
-                f"<url>{escape(o.apply_url or 'https://emplois.example.fr/')}</url>"  # type: ignore[attr-defined]
-                f"<company><![CDATA[{o.employer_name}]]></company>"  # type: ignore[attr-defined]
+                f"<title><![CDATA[{o.title}]]></title>"
+                f"<date>{format_datetime(o.published_at.astimezone(dt.UTC), usegmt=True)}</date>"
+                f"<referencenumber>{o.external_id.replace('demo-', 'JOB')}</referencenumber>"
+                f"<url>{escape(o.apply_url or 'https://emplois.example.fr/')}</url>"
+                f"<company><![CDATA[{o.employer_name}]]></company>"
                 f"<city>{escape(name)}</city><state></state><country>FR</country><postalcode>{postcode}</postalcode>"
-                f"<description><![CDATA[{o.description}]]></description>"  # type: ignore[attr-defined]
-                f"<salary>{escape(o.salary_text)}</salary>"  # type: ignore[attr-defined]
-                f"<education>{EDUCATION.get(o.education_level, '')}</education>"  # type: ignore[attr-defined]
-                f"<jobtype>{CONTRACTS[o.contract]}</jobtype>"  # type: ignore[attr-defined]
+                f"<description><![CDATA[{o.description}]]></description>"
+                f"<salary>{escape(o.salary_text)}</salary>"
+                f"<education>{EDUCATION.get(o.education_level, '')}</education>"
+                f"<jobtype>{CONTRACTS[o.contract]}</jobtype>"
                 "<category>Industrie</category><experience></experience>"
                 "</job>\n"
             )
         f.write("</source>\n")
 
 
-def csv_file(offers: Iterable[object], places: dict[str, tuple[str, str, str]], out: Path) -> None:
-    from feeds.formats import get
+def csv_file(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+    from feeds.formats.csv_format import COLUMNS
 
-    columns = list(get("csv").COLUMNS)  # type: ignore[attr-defined]
+    columns = list(COLUMNS)
     with out.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns, delimiter=";", extrasaction="ignore")
         writer.writeheader()
         for o in offers:
-            name, postcode, _dep = places[o.commune_id]  # type: ignore[attr-defined]
+            name, postcode, _dep = places[o.commune_id]
             writer.writerow(
                 {
-                    "reference": o.external_id.replace("demo-", "CSV"),  # type: ignore[attr-defined]
-                    "titre": o.title,  # type: ignore[attr-defined]
-                    "description": o.description,  # type: ignore[attr-defined]
-                    "employeur": o.employer_name,  # type: ignore[attr-defined]
-                    "type_employeur": o.employer_kind,  # type: ignore[attr-defined]
-                    "siret": o.employer_siret,  # type: ignore[attr-defined]
-                    "code_insee": o.commune_id,  # type: ignore[attr-defined]
+                    "reference": o.external_id.replace("demo-", "CSV"),
+                    "titre": o.title,
+                    "description": o.description,
+                    "employeur": o.employer_name,
+                    "type_employeur": o.employer_kind,
+                    "siret": o.employer_siret,
+                    "code_insee": o.commune_id,
                     "code_postal": postcode,
                     "commune": name,
-                    "type_offre": o.kind,  # type: ignore[attr-defined]
-                    "contrat": o.contract,  # type: ignore[attr-defined]
-                    "duree_mois": o.duration_months or "",  # type: ignore[attr-defined]
-                    "temps_travail": o.working_time_percent or "",  # type: ignore[attr-defined]
-                    "date_debut": o.start_date.isoformat() if o.start_date else "",  # type: ignore[attr-defined]
-                    "salaire_min": o.salary_min or "",  # type: ignore[attr-defined]
-                    "salaire_max": o.salary_max or "",  # type: ignore[attr-defined]
-                    "salaire": o.salary_text,  # type: ignore[attr-defined]
-                    "niveau_etudes": o.education_level,  # type: ignore[attr-defined]
-                    "experience": o.experience,  # type: ignore[attr-defined]
-                    "teletravail": o.remote,  # type: ignore[attr-defined]
-                    "url_candidature": o.apply_url,  # type: ignore[attr-defined]
-                    "email_candidature": o.apply_email,  # type: ignore[attr-defined]
+                    "type_offre": o.kind,
+                    "contrat": o.contract,
+                    "duree_mois": o.duration_months or "",
+                    "temps_travail": o.working_time_percent or "",
+                    "date_debut": o.start_date.isoformat() if o.start_date else "",
+                    "salaire_min": o.salary_min or "",
+                    "salaire_max": o.salary_max or "",
+                    "salaire": o.salary_text,
+                    "niveau_etudes": o.education_level,
+                    "experience": o.experience,
+                    "teletravail": o.remote,
+                    "url_candidature": o.apply_url,
+                    "email_candidature": o.apply_email,
                     "url": "",
-                    "date_publication": _paris(o.published_at).isoformat(timespec="seconds"),  # type: ignore[attr-defined]
+                    "date_publication": _paris(o.published_at).isoformat(timespec="seconds"),
                     "date_limite": "",
                 }
             )
@@ -205,7 +210,7 @@ WRITERS: dict[str, Callable[..., None]] = {
 # Runs
 
 
-def demo_offers(count: int, *, changed_share: float = 0.0, gone_share: float = 0.0) -> list[object]:
+def demo_offers(count: int, *, changed_share: float = 0.0, gone_share: float = 0.0) -> list[DemoOffer]:
     """The first `count` demo offers (seed 1), open ones only, some retitled and some left out."""
     from django.utils import timezone
 
@@ -219,7 +224,7 @@ def demo_offers(count: int, *, changed_share: float = 0.0, gone_share: float = 0
         if gone_share and i % int(1 / gone_share) == 1:
             continue
         if changed_share and i % int(1 / changed_share) == 0:
-            offer = offer._replace(title=offer.title + " – mise à jour")  # type: ignore[attr-defined]
+            offer = offer._replace(title=offer.title + " – mise à jour")
         result.append(offer)
     return result
 
@@ -233,7 +238,7 @@ def commune_places() -> dict[str, tuple[str, str, str]]:
     }
 
 
-def run(fmt: str, path: Path, offers: int) -> tuple[float, object]:
+def run(fmt: str, path: Path, offers: int) -> tuple[float, FeedRun]:
     from feeds.enums import RunTrigger
     from feeds.models import Feed, FeedRun
     from feeds.sync import run_feed
@@ -302,14 +307,14 @@ def main() -> int:
                 ("5 % changed, 2 % gone", changed_doc),
             ):
                 seconds, report = run(fmt, path, len(base))
-                rate = report.records / seconds  # type: ignore[attr-defined]
+                rate = report.records / seconds
                 say(
-                    f"  {label:<22} {seconds:6.2f} s  {rate:9,.0f} offers/s  status {report.status}  "  # type: ignore[attr-defined]
-                    f"created {report.created:,} updated {report.updated:,} unchanged {report.unchanged:,} "  # type: ignore[attr-defined]
-                    f"withdrawn {report.withdrawn:,} rejected {report.rejected:,}"  # type: ignore[attr-defined]
+                    f"  {label:<22} {seconds:6.2f} s  {rate:9,.0f} offers/s  status {report.status}  "
+                    f"created {report.created:,} updated {report.updated:,} unchanged {report.unchanged:,} "
+                    f"withdrawn {report.withdrawn:,} rejected {report.rejected:,}"
                 )
-                if report.rejected:  # type: ignore[attr-defined]
-                    for rejected in report.rejected_records.all()[:3]:  # type: ignore[attr-defined]
+                if report.rejected:
+                    for rejected in report.rejected_records.all()[:3]:
                         say(f"    rejected {rejected.external_id}: {rejected.reason}")
                 rows.append((label, seconds, rate))
             results.append((fmt, size, rows))

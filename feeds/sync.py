@@ -578,14 +578,12 @@ def run_feed(
         "feed run finished",
         extra={
             "feed": feed.slug,
-            "run": run.pk,
-            "status": run.status,
-            "records": run.records,
-            "created": run.created,
-            "updated": run.updated,
-            "unchanged": run.unchanged,
-            "withdrawn": run.withdrawn,
-            "rejected": run.rejected,
+            "run_id": run.pk,
+            "run_status": str(run.status),
+            **{
+                f"count_{name}": getattr(run, name)
+                for name in ("records", "created", "updated", "unchanged", "withdrawn", "rejected", "duplicates")
+            },
             "seconds": round(time.perf_counter() - started, 3),
         },
     )

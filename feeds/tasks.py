@@ -88,7 +88,7 @@ def dispatch_due_feeds() -> list[int]:
     for feed in feeds:
         if feed.pk in busy:
             continue
-        last = feed.last_queued  # type: ignore[attr-defined]
+        last = feed.last_queued
         if last is None or last + dt.timedelta(minutes=feed.interval_minutes) <= now:
             queued.append(request_run(feed, trigger=RunTrigger.SCHEDULE).pk)
     return queued

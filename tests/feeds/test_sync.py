@@ -58,7 +58,7 @@ def test_a_first_run_creates_published_offers_on_their_communes(feed: Feed) -> N
     offer = offers(feed).get(external_id="JOB-5")  # PLACES[0]: Tulle
     assert offer.status == OfferStatus.PUBLISHED
     assert (offer.commune_id, offer.departement_id, offer.region_id) == ("19272", "19", "75")
-    assert "ACV" in offer.programmes  # copied from the commune
+    assert "acv" in offer.programmes  # copied from the commune
     assert offer.title == "Chargé de mission industrie n° 5"
     assert offer.employer_name == "Forges & Ateliers du Centre"
     assert "<li>Pilotage de projets</li>" in offer.description

@@ -50,10 +50,11 @@ class Command(BaseCommand):
         if path:
             feed = self._file_feed(path, options)
         elif slug:
-            feed = Feed.objects.filter(slug=slug).first()
-            if feed is None:
+            found = Feed.objects.filter(slug=slug).first()
+            if found is None:
                 known = ", ".join(Feed.objects.values_list("slug", flat=True)) or "aucun"
                 raise CommandError(f"Flux inconnu : « {slug} » (flux configurés : {known}).")
+            feed = found
         else:
             raise CommandError("Donnez l'identifiant d'un flux, ou --format, --file et --name.")
 
