@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from feeds import formats
 from feeds.places import CommunePlaces
 from feeds.records import Limits, MappingContext, SourceRecord
@@ -16,8 +14,8 @@ SAMPLES = Path(__file__).parent / "samples"
 NOW = dt.datetime(2024, 3, 10, 12, tzinfo=dt.UTC)
 
 
-@pytest.fixture(scope="module")
-def places(django_db_setup, django_db_blocker) -> CommunePlaces:
+def load_places(django_db_blocker) -> CommunePlaces:
+    """The real communes, for a module-scoped `places` fixture (the test database has them)."""
     with django_db_blocker.unblock():
         return CommunePlaces.load()
 

@@ -9,9 +9,14 @@ import pytest
 
 from feeds.formats import france_travail
 from feeds.records import FeedError, Limits, RecordError
-from tests.feeds.formats_support import context, places, sample_records  # noqa: F401
+from tests.feeds.formats_support import context, load_places, sample_records
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def places(django_db_setup, django_db_blocker):
+    return load_places(django_db_blocker)
 
 
 @pytest.fixture(scope="module")
