@@ -114,7 +114,8 @@ def test_clues_are_tried_in_order(places):
         ({"label": "Annecy (00)"}, "Lieu introuvable : « Annecy (00) » (département « 00 » inconnu)"),
         (
             {"insee": "99999", "label": "74 - Anecy"},
-            "Lieu introuvable : « 74 - Anecy » (aucune commune de ce nom en Haute-Savoie) ; code INSEE « 99999 » inconnu",
+            "Lieu introuvable : « 74 - Anecy » (aucune commune de ce nom en Haute-Savoie) ; "
+            "code INSEE « 99999 » inconnu",
         ),
     ],
 )
