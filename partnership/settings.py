@@ -152,7 +152,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task not acknowledged this many seconds after delivery (its worker was lost) is delivered again:
 # keep it above the longest run (a 50,000-offer feed takes well under a minute).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)}
+# Workers look for such tasks every CELERY_UNACKED_RESTORE_INTERVAL seconds (and when they start).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 60),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".var" / "celerybeat-schedule"))

@@ -157,6 +157,7 @@ def worker(db_access: None, server: FeedServer, tmp_path_factory: pytest.TempPat
         "FEEDS_RETRY_BACKOFF_MAX": "2",
         # A task left unacknowledged by a lost worker comes back after 3 s (2 h in production).
         "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "LOG_FORMAT": "text",
         "DB_CONN_MAX_AGE": "0",
     }
@@ -179,7 +180,8 @@ def make_feed(worker: Worker, server: FeedServer) -> Iterator[Callable[..., Feed
     def make(**fields: Any) -> Feed:
         slug = f"test-{uuid.uuid4().hex[:10]}"
         fields.setdefault("location", server.url(f"/{slug}.xml"))
-        feed = Feed.objects.create(name=f"Flux {slug}", slug=slug, format="xml-jobs", default_kind="vte", **fields)
+        fields.setdefault("format", "xml-jobs")
+        feed = Feed.objects.create(name=f"Flux {slug}", slug=slug, default_kind="vte", **fields)
         made.append(feed)
         return feed
 
@@ -219,6 +221,14 @@ def published(feed: Feed) -> int:
 
 # --------------------------------------------------------------------------------------------------
 # Tests
+
+
+@pytest.mark.django_db  # also makes pytest-django create the test database when this module runs alone
+def test_the_worker_uses_the_test_database() -> None:
+    """The worker process must write to the session's test database, never to the one of DATABASE_URL."""
+    name = connection.settings_dict["NAME"]
+    assert name.startswith("test_")
+    assert database_url().endswith(f"/{name}")
 
 
 def test_a_feed_run_twice_changes_nothing_the_second_time(server: FeedServer, make_feed: Callable[..., Feed]) -> None:
@@ -285,7 +295,7 @@ def test_the_pool_process_killed_mid_write_the_run_is_delivered_again_without_du
     ("route", "reason"),
     [
         ({"status": 500, "body": b"Internal Server Error"}, "500"),
-        ({"body": b"<source/>", "delay": 3.0}, "délai"),
+        ({"body": b"<source/>", "delay": 3.0}, "Délai dépassé"),
     ],
     ids=["http-500", "timeout"],
 )
