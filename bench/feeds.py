@@ -313,6 +313,7 @@ def main() -> int:
                     f"created {report.created:,} updated {report.updated:,} unchanged {report.unchanged:,} "
                     f"withdrawn {report.withdrawn:,} rejected {report.rejected:,}"
                 )
+                say("    phases (s from start): " + ", ".join(f"{k} {v:.2f}" for k, v in report.timings.items()))
                 if report.rejected:
                     for rejected in report.rejected_records.all()[:3]:
                         say(f"    rejected {rejected.external_id}: {rejected.reason}")

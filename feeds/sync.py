@@ -131,6 +131,8 @@ class Outcome:
     withheld_withdrawals: int = 0
     suspicious_reason: str = ""
     rejections: list[RejectedRecord] = field(default_factory=list)
+    # Seconds since the start of the run at the end of each phase, for the logs and the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -414,6 +416,8 @@ def _sync(
 ) -> Outcome:
     from feeds.places import CommunePlaces
 
+    started = time.perf_counter()
+
     fmt = formats.get(feed.format)
     outcome = Outcome()
     context = MappingContext(default_kind=feed.default_kind, places=CommunePlaces.load(), now=now)
@@ -459,9 +463,11 @@ def _sync(
                     outcome.created += 1
                 else:
                     updates.append((known[0], row))
+        outcome.timings["read"] = time.perf_counter() - started
         if progress:
             progress(outcome.records, source.bytes_read(), source.bytes_total)
         outcome.updated = _apply_updates(cursor, updates)
+        outcome.timings["updated"] = time.perf_counter() - started
 
         # Withdrawals of the published offers absent from the feed (not those set aside: they are there).
         rejected_ids = {r.external_id for r in outcome.rejections}
@@ -485,6 +491,8 @@ def _sync(
             transaction.set_rollback(True)
         elif outcome.created or outcome.updated or outcome.withdrawn:
             bump_offers_version()  # after commit
+        outcome.timings["withdrawn"] = time.perf_counter() - started
+    outcome.timings["committed"] = time.perf_counter() - started
     return outcome
 
 
@@ -574,6 +582,8 @@ def run_feed(
     if not run.dry_run and outcome.created + outcome.updated + outcome.withdrawn >= ANALYZE_AFTER_CHANGES:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE offers_offer")
+    outcome.timings["total"] = time.perf_counter() - started
+    run.timings = outcome.timings  # type: ignore[attr-defined]
     logger.info(
         "feed run finished",
         extra={
@@ -584,7 +594,7 @@ def run_feed(
                 f"count_{name}": getattr(run, name)
                 for name in ("records", "created", "updated", "unchanged", "withdrawn", "rejected", "duplicates")
             },
-            "seconds": round(time.perf_counter() - started, 3),
+            **{f"seconds_{phase}": round(seconds, 3) for phase, seconds in outcome.timings.items()},
         },
     )
     if status == RunStatus.SUSPICIOUS:
