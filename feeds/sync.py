@@ -28,17 +28,19 @@ back-off; the command fails at once.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -46,8 +48,18 @@ from django.utils.text import slugify
 from feeds import formats
 from feeds.enums import FeedFormat, RunStatus
 from feeds.models import Feed, FeedRun, RejectedRecord
-from feeds.records import FeedError, Limits, MappingContext, OfferData, RecordError, SourceRecord
+from feeds.records import (
+    FeedError,
+    Limits,
+    MappingContext,
+    OfferData,
+    Place,
+    PlaceResolver,
+    RecordError,
+    SourceRecord,
+)
 from offers.cache import bump_offers_version
+from offers.demo import prefer_lz4
 from offers.enums import (
     Contract,
     EducationLevel,
@@ -406,6 +418,42 @@ def _guard(feed: Feed, outcome: Outcome, published: int, to_withdraw: int, compl
     return ""
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a run reads and writes: its tens of thousands of dicts and
+    strings make no cycles, yet trigger collections that scan them all again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _LazyPlaces:
+    """The communes, loaded at the first record that needs them (an unchanged run needs none).
+
+    They are loaded in a thread of their own, so on a database connection of its own: the run's
+    connection is busy with its COPY by then."""
+
+    def __init__(self, load: Callable[[], PlaceResolver]) -> None:
+        self._load = load
+        self._places: PlaceResolver | None = None
+
+    def _load_apart(self) -> PlaceResolver:
+        try:
+            return self._load()
+        finally:
+            connections.close_all()  # this thread's connection
+
+    def resolve(self, **clues: str | None) -> Place:
+        if self._places is None:
+            with ThreadPoolExecutor(max_workers=1) as executor:
+                self._places = executor.submit(self._load_apart).result()
+        return self._places.resolve(**clues)
+
+
 def _sync(
     feed: Feed,
     source: Source,
@@ -420,7 +468,7 @@ def _sync(
 
     fmt = formats.get(feed.format)
     outcome = Outcome()
-    context = MappingContext(default_kind=feed.default_kind, places=CommunePlaces.load(), now=now)
+    context = MappingContext(default_kind=feed.default_kind, places=_LazyPlaces(CommunePlaces.load), now=now)
     version = fmt.VERSION
     slug = feed.slug
     existing = _existing(slug)
@@ -431,6 +479,7 @@ def _sync(
 
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg 3, for COPY
+        prefer_lz4(cursor)
         with cursor.copy(f"COPY offers_offer ({columns}) FROM STDIN") as copy:  # noqa: S608  # nosec B608
             for record in source.records:
                 outcome.records += 1
@@ -558,11 +607,12 @@ def run_feed(
     with feed_lock(feed):
         start_run(run)
         try:
-            source = open_source(feed, limits, stream=stream, allow_any_file=allow_any_file)
-            try:
-                outcome = _sync(feed, source, now=timezone.now(), progress=progress, dry_run=run.dry_run)
-            finally:
-                source.close()
+            with _no_gc():
+                source = open_source(feed, limits, stream=stream, allow_any_file=allow_any_file)
+                try:
+                    outcome = _sync(feed, source, now=timezone.now(), progress=progress, dry_run=run.dry_run)
+                finally:
+                    source.close()
         except FeedError as error:
             if error.retryable and retrying:
                 run.status = RunStatus.RETRYING

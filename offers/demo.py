@@ -1147,7 +1147,7 @@ def _secondary_indexes(cursor: psycopg.Cursor[Any], table: str) -> list[tuple[st
     return [(name, definition) for name, definition in cursor.fetchall()]
 
 
-def _prefer_lz4(cursor: psycopg.Cursor[Any]) -> None:
+def prefer_lz4(cursor: psycopg.Cursor[Any]) -> None:
     """Compress the large values of this transaction (descriptions, vectors) with lz4 when the server
     has it: faster to write than the default pglz (about 15 % of a 100,000-offer COPY)."""
     cursor.execute(
@@ -1208,7 +1208,7 @@ def seed_demo_offers(
     columns = ", ".join(COLUMNS)
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg 3 cursor, for COPY
-        _prefer_lz4(cursor)
+        prefer_lz4(cursor)
         if replace:
             report.deleted = _delete_demo_offers(cursor, table)
         cursor.execute(

@@ -70,9 +70,12 @@ def _alive(pid: int) -> bool:
 
 
 def _reset_celery_pool() -> None:
+    """Forget the app's broker connections, and the producer pool built on them (later tests that send
+    tasks would otherwise get « Acquire on closed pool »)."""
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(scope="module")

@@ -37,11 +37,17 @@ def record_from_item(item: dict[str, Any]) -> SourceRecord:
     if not isinstance(item, dict):
         text = json.dumps(item, ensure_ascii=False)
         return SourceRecord(external_id="", fields={"_error": "Offre illisible"}, fingerprint=text, raw=text)
-    # Compact JSON in the document's key order: stable for an unchanged offer, and the raw record.
-    text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    # The fingerprint is the item's repr (the document's key order): stable for an unchanged offer, and
+    # 2.5 times cheaper than JSON (an unchanged re-run does little else per record); the raw record,
+    # compact JSON, is only written for a record set aside.
     identifier = item.get("id")
     external_id = str(identifier).strip() if isinstance(identifier, str | int) else ""
-    return SourceRecord(external_id=external_id, fields=item, fingerprint=text, raw=text)
+    return SourceRecord(
+        external_id=external_id,
+        fields=item,
+        fingerprint=repr(item),
+        raw=lambda: json.dumps(item, ensure_ascii=False, separators=(",", ":")),
+    )
 
 
 def parse(stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
