@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test quality fix clean bench load
+.PHONY: install run test quality fix clean bench bench-feeds load
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ quality: install
 ## Search benchmark at 100,000 offers (its own database, talents_bench; needs wrk): prints figures.
 bench: install
 	$(BIN)/python scripts/with_services.py $(BIN)/python bench/search.py $(BENCH_ARGS)
+
+## Feed sync benchmark: a 50,000-offer feed in each format, on talents_bench: prints figures.
+bench-feeds: install
+	$(BIN)/python scripts/with_services.py $(BIN)/python bench/feeds.py $(BENCH_ARGS)
 
 ## Load test: a mixed anonymous workload for 60 s at 32 connections against gunicorn (needs wrk).
 load: install

@@ -132,6 +132,8 @@ class FeedRun(models.Model):
     suspicious_reason = models.TextField("motif de suspicion", blank=True)
 
     objects = FeedRunQuerySet.as_manager()
+    # Seconds from the start of `feeds.sync.run_feed` to the end of each phase (set by it; not stored).
+    timings: dict[str, float]
 
     class Meta:
         verbose_name = "synchronisation"

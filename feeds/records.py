@@ -41,24 +41,43 @@ class Limits:
     max_records: int = 100_000
 
 
-@dataclass(slots=True)
 class SourceRecord:
     """One record as read from the document.
 
     - `external_id`: the record's id at the source, stripped; "" when the record has none (the
       engine rejects it).
-    - `fields`: what the parser read, the input of `to_offer` (a dict for every current format).
+    - `fields`: what the parser read, the input of `to_offer` (a dict for every current format). A
+      parser may give a callable that builds the dict instead: it is called at the first access, so
+      an unchanged record (never mapped) costs nothing more.
     - `fingerprint`: a cheap, stable text of the whole content (e.g. the values joined with a
-      separator, or the JSON with sorted keys), from which the engine computes the content hash; two
-      records with the same fingerprint must map to the same offer.
+      separator, or the raw line), from which the engine computes the content hash; two records
+      with the same fingerprint must map to the same offer.
     - `raw`: the record as received, for staff when it is rejected (a string, or a callable that
       builds it, to keep parsing cheap).
     """
 
-    external_id: str
-    fields: dict[str, Any]
-    fingerprint: str
-    raw: str | Callable[[], str]
+    __slots__ = ("_fields", "external_id", "fingerprint", "raw")
+
+    def __init__(
+        self,
+        external_id: str,
+        fields: dict[str, Any] | Callable[[], dict[str, Any]],
+        fingerprint: str,
+        raw: str | Callable[[], str],
+    ) -> None:
+        self.external_id = external_id
+        self._fields = fields
+        self.fingerprint = fingerprint
+        self.raw = raw
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        if callable(self._fields):
+            self._fields = self._fields()
+        return self._fields
+
+    def __repr__(self) -> str:
+        return f"SourceRecord(external_id={self.external_id!r}, fingerprint={self.fingerprint[:60]!r}…)"
 
     def raw_text(self) -> str:
         text = self.raw() if callable(self.raw) else self.raw

@@ -201,8 +201,20 @@ def check_offer(data: OfferData) -> None:
 
 
 def content_hash(version: int, default_kind: str, fingerprint: str) -> str:
-    payload = f"{version}\x1e{default_kind}\x1e{fingerprint}".encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(payload, digest_size=32).hexdigest()
+    """BLAKE2b of the format's version, the feed's default kind and the record's fingerprint."""
+    return _hasher(version, default_kind)(fingerprint)
+
+
+def _hasher(version: int, default_kind: str) -> Callable[[str], str]:
+    """`content_hash` for one format version and default kind (the prefix is hashed once)."""
+    prefix = hashlib.blake2b(f"{version}\x1e{default_kind}\x1e".encode(), digest_size=32)
+
+    def digest(fingerprint: str) -> str:
+        h = prefix.copy()
+        h.update(fingerprint.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    return digest
 
 
 class _CountingStream:
@@ -469,7 +481,7 @@ def _sync(
     fmt = formats.get(feed.format)
     outcome = Outcome()
     context = MappingContext(default_kind=feed.default_kind, places=_LazyPlaces(CommunePlaces.load), now=now)
-    version = fmt.VERSION
+    hash_of = _hasher(fmt.VERSION, feed.default_kind)
     slug = feed.slug
     existing = _existing(slug)
     seen: set[str] = set()
@@ -496,7 +508,7 @@ def _sync(
                     outcome.duplicates += 1
                     continue
                 seen.add(external_id)
-                digest = content_hash(version, feed.default_kind, record.fingerprint)
+                digest = hash_of(record.fingerprint)
                 known = existing.get(external_id)
                 if known is not None and known[1] == digest and known[2] != withdrawn_status:
                     outcome.unchanged += 1
@@ -633,7 +645,7 @@ def run_feed(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE offers_offer")
     outcome.timings["total"] = time.perf_counter() - started
-    run.timings = outcome.timings  # type: ignore[attr-defined]
+    run.timings = outcome.timings
     logger.info(
         "feed run finished",
         extra={

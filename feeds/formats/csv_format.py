@@ -39,7 +39,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from feeds import mapping
@@ -150,9 +150,18 @@ def _records(
             reason = f"Ligne {first_line} : {len(row)} champs au lieu de {len(names)}"
             yield SourceRecord(external_id=external_id, fields={"_error": reason}, fingerprint=raw, raw=raw)
             continue
-        fields = {name: row[index].strip() for index, name in known}
-        fields["_line"] = str(first_line)
-        yield SourceRecord(external_id=external_id, fields=fields, fingerprint=raw, raw=raw)
+        yield SourceRecord(external_id=external_id, fields=_fields_of(row, known, first_line), fingerprint=raw, raw=raw)
+
+
+def _fields_of(row: list[str], known: list[tuple[int, str]], line: int) -> Callable[[], dict[str, str]]:
+    """The fields of a row, built only if the row is mapped (an unchanged row never is)."""
+
+    def fields() -> dict[str, str]:
+        values = {name: row[index].strip() for index, name in known}
+        values["_line"] = str(line)
+        return values
+
+    return fields
 
 
 # --------------------------------------------------------------------------------------------------
