@@ -27,7 +27,7 @@ quality: install
 	$(BIN)/ruff check .
 	SECRET_KEY=quality $(BIN)/mypy .
 	SECRET_KEY=quality $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/bandit --quiet --recursive --severity-level medium --exclude '*/migrations/*' partnership territories offers scripts
+	$(BIN)/bandit --quiet --recursive --severity-level medium --exclude '*/migrations/*' partnership territories offers feeds scripts
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=talents.example.fr \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
