@@ -44,12 +44,19 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            # After a POST (« Lancer maintenant »), come back to the page the form was on.
+            back = request.get_full_path() if request.method in ("GET", "HEAD") else _page_of(request, kwargs)
+            return redirect_to_login(back)
         if not request.user.is_staff:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _page_of(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    slug = kwargs.get("slug")
+    return reverse("feeds:detail", kwargs={"slug": slug}) if slug else reverse("feeds:list")
 
 
 def location_label(feed: Feed) -> str:
