@@ -341,3 +341,48 @@ def test_run_reports_are_kept_90_days(feed: Feed) -> None:
     FeedRun.objects.filter(pk=recent.pk).update(queued_at=timezone.now() - dt.timedelta(days=89))
     assert purge_old_runs() == 2  # the run and its rejected record
     assert list(FeedRun.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+# --------------------------------------------------------------------------------------------------
+# The live France Travail API path: engine, client and format together (against a fake API server)
+
+
+def test_a_france_travail_feed_is_read_through_the_api(feed_server, settings, monkeypatch) -> None:
+    from tests.feeds.test_france_travail_client import FakeFranceTravail
+
+    settings.FRANCE_TRAVAIL_TOKEN_URL = feed_server.url("/token")
+    monkeypatch.setenv("FT_TEST_CLIENT_ID", "the-id")
+    monkeypatch.setenv("FT_TEST_CLIENT_SECRET", "the-secret")
+    api = FakeFranceTravail(feed_server)
+    created = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+    for n, (commune, label) in enumerate(
+        [("74010", "74 - ANNECY"), ("19272", "19 - TULLE"), ("87085", "87 - LIMOGES")]
+    ):
+        item = {
+            "id": f"18{n}ABC",
+            "intitule": f"Chargé de mission économie {n}",
+            "description": "Vous accompagnez les entreprises du territoire.\n- Diagnostic\n- Suivi",
+            "dateCreation": "2026-11-02T09:30:00.000Z",
+            "lieuTravail": {"libelle": label, "commune": commune},
+            "entreprise": {"nom": "Communauté d'agglomération"},
+            "typeContrat": "CDD",
+            "typeContratLibelle": "Contrat à durée déterminée - 12 Mois",
+        }
+        api.offers.append((commune[:2], created, item))
+    feed = Feed.objects.create(
+        name="France Travail",
+        slug="france-travail",
+        format="france-travail",
+        location=api.search_url + "?motsCles=mission",
+        credentials_env="FT_TEST",
+        default_kind="chef-de-projet",
+    )
+
+    report = sync.run_feed(FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND))
+    assert (report.status, report.records, report.created, report.rejected) == (RunStatus.SUCCEEDED, 3, 3, 0)
+    offer = offers(feed).get(external_id="180ABC")
+    assert (offer.commune_id, offer.contract, offer.duration_months) == ("74010", "cdd", 12)
+    assert api.searches()[0]["motsCles"] == "mission"
+
+    again = sync.run_feed(FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
