@@ -16,6 +16,7 @@ to the feed's own host only (not across a redirect to another host), and never l
 from __future__ import annotations
 
 import email.utils
+import io
 import logging
 import os
 import re
@@ -128,16 +129,19 @@ def check_url(url: httpx.URL | str) -> httpx.URL:
         raise FeedError(
             f"Adresse refusée : identifiants dans l'adresse de {url.host} (utiliser les variables d'environnement)"
         )
+    if not is_allowed_host(url):
+        raise FeedError(f"Hôte non autorisé : {describe_host(url)} (voir FEEDS_ALLOWED_HOSTS)")
+    return url
+
+
+def is_allowed_host(url: httpx.URL) -> bool:
+    """Whether FEEDS_ALLOWED_HOSTS allows this http(s) URL's host and port."""
     allowed = {entry.strip().lower().rstrip(".") for entry in settings.FEEDS_ALLOWED_HOSTS}
     host = url.host.lower().rstrip(".")
     port = url.port if url.port is not None else DEFAULT_PORTS[url.scheme]
     if port == DEFAULT_PORTS[url.scheme]:
-        ok = host in allowed or f"{host}:{port}" in allowed
-    else:
-        ok = f"{host}:{port}" in allowed
-    if not ok:
-        raise FeedError(f"Hôte non autorisé : {describe_host(url)} (voir FEEDS_ALLOWED_HOSTS)")
-    return url
+        return host in allowed or f"{host}:{port}" in allowed
+    return f"{host}:{port}" in allowed
 
 
 def http_client() -> httpx.Client:
@@ -306,17 +310,10 @@ def read_into(response: httpx.Response, destination: IO[bytes], *, limits: Limit
 
 
 def read_bytes(response: httpx.Response, *, limits: Limits) -> bytes:
-    parts: list[bytes] = []
-    count = 0
-    try:
-        for chunk in response.iter_bytes():
-            count += len(chunk)
-            if count > limits.max_bytes:
-                raise too_big(count, limits, at_least=True)
-            parts.append(chunk)
-    except httpx.HTTPError as error:
-        raise transport_error(error, response.request.url) from None
-    return b"".join(parts)
+    """The decoded body, refused beyond `limits.max_bytes` (see `read_into`)."""
+    buffer = io.BytesIO()
+    read_into(response, buffer, limits=limits)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True, slots=True)

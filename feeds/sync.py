@@ -47,7 +47,9 @@ from django.utils.text import slugify
 
 from feeds import formats
 from feeds.enums import FeedFormat, RunStatus
+from feeds.mapping import check_dates
 from feeds.models import Feed, FeedRun, RejectedRecord
+from feeds.places import CommunePlaces
 from feeds.records import (
     FeedError,
     Limits,
@@ -58,8 +60,9 @@ from feeds.records import (
     RecordError,
     SourceRecord,
 )
+from feeds.sources import open_location, too_big
+from offers.bulk import COPY_COLUMNS, prefer_lz4
 from offers.cache import bump_offers_version
-from offers.demo import prefer_lz4
 from offers.enums import (
     Contract,
     EducationLevel,
@@ -78,46 +81,8 @@ LOCK_NAMESPACE = 0x46454544
 # ANALYZE the offers table after a run that created, changed or withdrew at least this many offers.
 ANALYZE_AFTER_CHANGES = 1_000
 
-# offers_offer columns written by COPY, in order (no id; search_vector is generated).
-COLUMNS: tuple[str, ...] = (
-    "kind",
-    "title",
-    "slug",
-    "description",
-    "description_text",
-    "employer_name",
-    "employer_siren",
-    "employer_siret",
-    "employer_kind",
-    "commune_id",
-    "departement_id",
-    "region_id",
-    "latitude",
-    "longitude",
-    "programmes",
-    "remote",
-    "contract",
-    "duration_months",
-    "working_time_percent",
-    "start_date",
-    "salary_min",
-    "salary_max",
-    "salary_text",
-    "education_level",
-    "experience",
-    "apply_url",
-    "apply_email",
-    "source",
-    "external_id",
-    "source_url",
-    "content_hash",
-    "status",
-    "published_at",
-    "expires_at",
-    "closed_at",
-    "created_at",
-    "updated_at",
-)
+# offers_offer columns written by COPY, in table order; `_row` builds its tuples in this order.
+COLUMNS = COPY_COLUMNS
 # What an update rewrites: everything but the identity and the creation date.
 UPDATED_COLUMNS = tuple(c for c in COLUMNS if c not in {"source", "external_id", "created_at"})
 
@@ -138,7 +103,6 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     withdrawn: int = 0
-    rejected: int = 0
     duplicates: int = 0
     withheld_withdrawals: int = 0
     suspicious_reason: str = ""
@@ -146,13 +110,17 @@ class Outcome:
     # Seconds since the start of the run at the end of each phase, for the logs and the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
 
 # --------------------------------------------------------------------------------------------------
 # Validation of mapped offers: the table's check constraints, checked here so that one bad mapping
 # sets its record aside instead of aborting the COPY of the whole feed.
 
-_MAX_LENGTHS = {
-    f.name: f.max_length for f in Offer._meta.concrete_fields if getattr(f, "max_length", None) and f.name in COLUMNS
+_MAX_LENGTHS: dict[str, int] = {
+    f.name: f.max_length for f in Offer._meta.concrete_fields if f.max_length and f.name in COLUMNS
 }
 _CHOICES = {
     "kind": frozenset(OfferKind.values),
@@ -160,6 +128,16 @@ _CHOICES = {
     "remote": frozenset(Remote.values),
     "contract": frozenset(Contract.values),
 }
+_CHECKED_LENGTHS = (
+    "title",
+    "employer_name",
+    "employer_siren",
+    "employer_siret",
+    "salary_text",
+    "apply_url",
+    "apply_email",
+    "source_url",
+)
 _OPTIONAL_CHOICES = {"education_level": frozenset(EducationLevel.values), "experience": frozenset(Experience.values)}
 
 
@@ -176,13 +154,9 @@ def check_offer(data: OfferData) -> None:
         raise RecordError("Intitulé manquant")
     if not data.employer_name.strip():
         raise RecordError("Employeur manquant")
-    for name in ("title", "employer_name", "employer_siren", "employer_siret", "salary_text", "apply_url"):
-        limit = _MAX_LENGTHS.get(name)
-        if limit and len(getattr(data, name)) > limit:
-            raise RecordError(f"{name} trop long : {len(getattr(data, name))} caractères pour {limit} au plus")
-    for name in ("apply_email", "source_url"):
-        limit = _MAX_LENGTHS.get(name)
-        if limit and len(getattr(data, name)) > limit:
+    for name in _CHECKED_LENGTHS:
+        limit = _MAX_LENGTHS[name]
+        if len(getattr(data, name)) > limit:
             raise RecordError(f"{name} trop long : {len(getattr(data, name))} caractères pour {limit} au plus")
     if data.duration_months is not None and not 1 <= data.duration_months <= 120:
         raise RecordError(f"Durée invalide : {data.duration_months} mois (de 1 à 120)")
@@ -194,19 +168,16 @@ def check_offer(data: OfferData) -> None:
             raise RecordError(f"Salaire invalide : {value}")
     if data.salary_min is not None and data.salary_max is not None and data.salary_min > data.salary_max:
         raise RecordError(f"Salaire minimum ({data.salary_min}) supérieur au maximum ({data.salary_max})")
+    check_dates(data.published_at, data.expires_at)
 
 
 # --------------------------------------------------------------------------------------------------
 # Reading
 
 
-def content_hash(version: int, default_kind: str, fingerprint: str) -> str:
-    """BLAKE2b of the format's version, the feed's default kind and the record's fingerprint."""
-    return _hasher(version, default_kind)(fingerprint)
-
-
-def _hasher(version: int, default_kind: str) -> Callable[[str], str]:
-    """`content_hash` for one format version and default kind (the prefix is hashed once)."""
+def content_hasher(version: int, default_kind: str) -> Callable[[str], str]:
+    """fingerprint → content hash: BLAKE2b of the format's version, the feed's default kind and the
+    record's fingerprint (the prefix is hashed once)."""
     prefix = hashlib.blake2b(f"{version}\x1e{default_kind}\x1e".encode(), digest_size=32)
 
     def digest(fingerprint: str) -> str:
@@ -228,20 +199,6 @@ class _CountingStream:
         data = self._stream.read(size)
         self.count += len(data)
         return data
-
-    def readline(self, size: int = -1) -> bytes:
-        data = self._stream.readline(size)
-        self.count += len(data)
-        return data
-
-    def __iter__(self) -> Iterator[bytes]:
-        return self
-
-    def __next__(self) -> bytes:
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -278,17 +235,13 @@ def open_source(feed: Feed, limits: Limits, *, stream: IO[bytes] | None = None, 
         return Source(records, is_complete, lambda: 0, 0, lambda: None)
 
     if stream is None:
-        from feeds.sources import open_location
-
         stream = open_location(
             feed.location, limits=limits, credentials_env=feed.credentials_env, allow_any_file=allow_any_file
         )
     total = _size(stream)
     if total > limits.max_bytes:
         stream.close()
-        raise FeedError(
-            f"Document trop volumineux : {total / 1048576:.1f} Mo pour {limits.max_bytes / 1048576:.0f} Mo au plus"
-        )
+        raise too_big(total, limits)
     counting = _CountingStream(stream)
     return Source(fmt.parse(counting, limits), lambda: True, lambda: counting.count, total, stream.close)  # type: ignore[arg-type]
 
@@ -365,23 +318,15 @@ def _row(data: OfferData, *, source: str, external_id: str, digest: str, now: dt
 def _map(fmt: Any, record: SourceRecord, context: MappingContext) -> OfferData:
     data = fmt.to_offer(record, context)
     check_offer(data)
-    if data.expires_at is not None:
-        published_at = data.published_at or context.now
-        if data.expires_at <= context.now:
-            raise RecordError(f"Offre déjà expirée (date limite : {timezone.localtime(data.expires_at):%d/%m/%Y})")
-        if data.expires_at <= published_at:
-            raise RecordError("Date limite antérieure à la date de publication")
+    # Without a publication date the offer is published now: its end date must be later than now.
+    if data.expires_at is not None and data.expires_at <= context.now:
+        raise RecordError(f"Offre déjà expirée (date limite : {timezone.localtime(data.expires_at):%d/%m/%Y})")
     return data
 
 
-def _reject(outcome: Outcome, record: SourceRecord | None, reason: str, raw: str | None = None) -> None:
-    outcome.rejected += 1
+def _reject(outcome: Outcome, record: SourceRecord, reason: str) -> None:
     outcome.rejections.append(
-        RejectedRecord(
-            external_id=(record.external_id if record else "")[:200],
-            reason=reason,
-            raw=raw if raw is not None else (record.raw_text() if record else ""),
-        )
+        RejectedRecord(external_id=record.external_id[:200], reason=reason, raw=record.raw_text())
     )
 
 
@@ -474,14 +419,12 @@ def _sync(
     progress: Progress | None,
     dry_run: bool,
 ) -> Outcome:
-    from feeds.places import CommunePlaces
-
     started = time.perf_counter()
 
     fmt = formats.get(feed.format)
     outcome = Outcome()
     context = MappingContext(default_kind=feed.default_kind, places=_LazyPlaces(CommunePlaces.load), now=now)
-    hash_of = _hasher(fmt.VERSION, feed.default_kind)
+    hash_of = content_hasher(fmt.VERSION, feed.default_kind)
     slug = feed.slug
     existing = _existing(slug)
     seen: set[str] = set()

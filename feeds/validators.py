@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+
+from feeds.sources import is_allowed_host
 
 
 def validate_feed_location(value: str) -> None:
@@ -35,14 +38,15 @@ def _validate_url(value: str) -> None:
             "d’environnement dans le champ prévu.",
             code="feed_location_credentials",
         )
-    host = (parts.hostname or "").lower()
-    allowed = {entry.lower() for entry in settings.FEEDS_ALLOWED_HOSTS}
-    if not (host in allowed if port is None else f"{host}:{port}" in allowed):
-        shown = f"{host}:{port}" if port is not None else host
+    if not is_allowed_host(httpx.URL(value)):  # the fetcher's own rule (feeds.sources.check_url)
+        host = (parts.hostname or "").lower()
         raise ValidationError(
             "L’hôte « %(host)s » n’est pas autorisé : il doit figurer dans FEEDS_ALLOWED_HOSTS (%(allowed)s).",
             code="feed_location_host",
-            params={"host": shown, "allowed": ", ".join(sorted(allowed)) or "aucun hôte"},
+            params={
+                "host": f"{host}:{port}" if port is not None else host,
+                "allowed": ", ".join(sorted(settings.FEEDS_ALLOWED_HOSTS)) or "aucun hôte",
+            },
         )
 
 

@@ -45,6 +45,7 @@ import psycopg
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from offers.bulk import prefer_lz4
 from offers.cache import bump_offers_version
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, OfferStatus, Remote
 from offers.models import Offer
@@ -773,7 +774,7 @@ class DemoOffer(NamedTuple):
     updated_at: dt.datetime
 
 
-COLUMNS: tuple[str, ...] = DemoOffer._fields
+COLUMNS: tuple[str, ...] = DemoOffer._fields  # == offers.bulk.COPY_COLUMNS (tested)
 # What a re-run may change; created_at stays.
 UPDATED_COLUMNS = tuple(c for c in COLUMNS if c != "created_at")
 
@@ -1145,17 +1146,6 @@ def _secondary_indexes(cursor: psycopg.Cursor[Any], table: str) -> list[tuple[st
         [table],
     )
     return [(name, definition) for name, definition in cursor.fetchall()]
-
-
-def prefer_lz4(cursor: psycopg.Cursor[Any]) -> None:
-    """Compress the large values of this transaction (descriptions, vectors) with lz4 when the server
-    has it: faster to write than the default pglz (about 15 % of a 100,000-offer COPY)."""
-    cursor.execute(
-        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'",
-    )
-    row = cursor.fetchone()
-    if row and row[0]:
-        cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
 
 
 def _delete_demo_offers(cursor: psycopg.Cursor[Any], table: str) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from partnership.accounts.ratelimit import normalise_email
+from partnership.accounts.models import UserManager
 
 
 class LoginForm(AuthenticationForm):
@@ -31,7 +31,7 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean_username(self) -> str:
-        return normalise_email(self.cleaned_data["username"])
+        return UserManager.canonical_email(self.cleaned_data["username"])
 
     @property
     def credentials_refused(self) -> bool:

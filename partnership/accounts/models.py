@@ -11,10 +11,15 @@ from django.utils import timezone
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def canonical_email(cls, email: str) -> str:
+        """The address as accounts store it: stripped, the whole address in lower case."""
+        return cls.normalize_email(email.strip()).lower()
+
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("Une adresse électronique est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

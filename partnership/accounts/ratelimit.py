@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from partnership.accounts.models import UserManager
+
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_IP = 20
@@ -27,11 +29,6 @@ _KEY_SALT = "partnership.accounts.ratelimit"
 class Subject:
     email_key: str
     ip_key: str
-
-
-def normalise_email(value: str) -> str:
-    """The address as accounts store it (`UserManager` lowers the whole address)."""
-    return value.strip().lower()
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -49,7 +46,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def subject(request: HttpRequest, email: str) -> Subject:
-    email_digest = salted_hmac(_KEY_SALT, normalise_email(email), algorithm="sha256").hexdigest()[:32]
+    email_digest = salted_hmac(_KEY_SALT, UserManager.canonical_email(email), algorithm="sha256").hexdigest()[:32]
     ip_digest = salted_hmac(_KEY_SALT, client_ip(request), algorithm="sha256").hexdigest()[:32]
     return Subject(email_key=f"login-failures:email:{email_digest}", ip_key=f"login-failures:ip:{ip_digest}")
 
