@@ -200,6 +200,11 @@ class _CountingStream:
         self.count += len(data)
         return data
 
+    def read1(self, size: int = -1) -> bytes:  # what io.TextIOWrapper reads with
+        data = self._stream.read1(size) if hasattr(self._stream, "read1") else self._stream.read(size)
+        self.count += len(data)
+        return data
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 

@@ -35,11 +35,11 @@ header's is rejected alone; a value that does not fit its column rejects its lin
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from feeds import mapping
@@ -83,74 +83,91 @@ _KNOWN = frozenset(COLUMNS)
 _HTML = re.compile(r"</?(?:p|br|ul|ol|li|strong|em|b|i|a|h[1-6]|div|span|blockquote|table)(?:[\s/>])", re.IGNORECASE)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+def parse(stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
+    """The records of the file, decoded as they are read (UTF-8, a BOM skipped)."""
+    lines = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    line_number = 0
+    header_line = ""
     try:
-        return data.decode("utf-8")
+        with _decoding(lambda: line_number):
+            for header_line in lines:
+                line_number += 1
+                if header_line.strip():
+                    break
+        if not header_line.strip():
+            raise FeedError("Fichier CSV vide : ni en-tête ni offre")
+        delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
+        names = [name.strip().strip("\ufeff").lower() for name in next(csv.reader([header_line], delimiter=delimiter))]
+        missing = [column for column in REQUIRED if column not in names]
+        if "code_insee" not in names and "commune" not in names:
+            missing.append("code_insee ou commune")
+        if missing:
+            raise FeedError(f"En-tête CSV incomplet : colonnes manquantes : {', '.join(missing)}")
+    except FeedError:
+        lines.detach()  # the stream is its owner's to close
+        raise
+    return _records(lines, names, delimiter, line_number, limits)
+
+
+@contextmanager
+def _decoding(lines_read: Callable[[], int]) -> Iterator[None]:
+    """A byte that is not UTF-8 fails the file, naming its line: the lines read, plus the line
+    breaks before the byte in the block being decoded (every line before that block was read)."""
+    try:
+        yield
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = lines_read() + error.object[: error.start].count(b"\n") + 1
         raise FeedError(
             f"Fichier non UTF-8 : caractère invalide ligne {line} (enregistrez le fichier en UTF-8)"
         ) from error
 
 
-def parse(stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
-    lines = io.StringIO(_decode(stream.read()), newline="")
-    line_number = 0
-    header_line = ""
-    for header_line in lines:
-        line_number += 1
-        if header_line.strip():
-            break
-    if not header_line.strip():
-        raise FeedError("Fichier CSV vide : ni en-tête ni offre")
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    names = [name.strip().strip("\ufeff").lower() for name in next(csv.reader([header_line], delimiter=delimiter))]
-    missing = [column for column in REQUIRED if column not in names]
-    if "code_insee" not in names and "commune" not in names:
-        missing.append("code_insee ou commune")
-    if missing:
-        raise FeedError(f"En-tête CSV incomplet : colonnes manquantes : {', '.join(missing)}")
-    return _records(lines, names, delimiter, line_number, limits)
-
-
 def _records(
-    lines: io.StringIO, names: list[str], delimiter: str, line_number: int, limits: Limits
+    lines: io.TextIOWrapper, names: list[str], delimiter: str, header_lines: int, limits: Limits
 ) -> Iterator[SourceRecord]:
-    consumed: list[str] = []
-
-    def source() -> Iterator[str]:
-        for line in lines:
-            consumed.append(line)
-            yield line
-
     known = [(index, name) for index, name in enumerate(names) if name in _KNOWN]
     reference = names.index("reference")
+    size = len(names)
     count = 0
-    reader = csv.reader(source(), delimiter=delimiter)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise FeedError(f"CSV illisible ligne {line_number + len(consumed)} : {error}") from error
-        raw = "".join(consumed)
-        first_line = line_number + 1
-        line_number += len(consumed)
-        consumed.clear()
-        if not any(value.strip() for value in row):
-            continue
-        count += 1
-        if count > limits.max_records:
-            raise FeedError(f"Trop d'offres : plus de {limits.max_records} dans le fichier")
-        external_id = row[reference].strip() if reference < len(row) else ""
-        if len(row) != len(names):
-            reason = f"Ligne {first_line} : {len(row)} champs au lieu de {len(names)}"
-            yield SourceRecord(external_id=external_id, fields={"_error": reason}, fingerprint=raw, raw=raw)
-            continue
-        yield SourceRecord(external_id=external_id, fields=_fields_of(row, known, first_line), fingerprint=raw, raw=raw)
+    reader = csv.reader(lines, delimiter=delimiter)
+    first_line = header_lines + 1
+    try:
+        with _decoding(lambda: header_lines + reader.line_num):
+            for row in reader:
+                line, first_line = first_line, header_lines + reader.line_num + 1
+                if not any(value.strip() for value in row):
+                    continue
+                count += 1
+                if count > limits.max_records:
+                    raise FeedError(f"Trop d'offres : plus de {limits.max_records} dans le fichier")
+                external_id = row[reference].strip() if reference < len(row) else ""
+                # The values are the fingerprint (joined by the unit separator: a value holding one could make two
+                # rows alike, so that a changed row passes for unchanged; only a file made so can);
+                # the raw record, for staff, is the row written back as CSV.
+                fingerprint = "\x1f".join(row)
+                raw = _raw_of(row, delimiter)
+                if len(row) != size:
+                    reason = f"Ligne {line} : {len(row)} champs au lieu de {size}"
+                    yield SourceRecord(
+                        external_id=external_id, fields={"_error": reason}, fingerprint=fingerprint, raw=raw
+                    )
+                    continue
+                yield SourceRecord(
+                    external_id=external_id, fields=_fields_of(row, known, line), fingerprint=fingerprint, raw=raw
+                )
+    except csv.Error as error:
+        raise FeedError(f"CSV illisible ligne {header_lines + reader.line_num} : {error}") from error
+    finally:
+        lines.detach()  # the stream is its owner's to close
+
+
+def _raw_of(row: list[str], delimiter: str) -> Callable[[], str]:
+    def raw() -> str:
+        written = io.StringIO()
+        csv.writer(written, delimiter=delimiter, lineterminator="\n").writerow(row)
+        return written.getvalue()
+
+    return raw
 
 
 def _fields_of(row: list[str], known: list[tuple[int, str]], line: int) -> Callable[[], dict[str, str]]:

@@ -15,6 +15,7 @@ contact's e-mail is kept only as the application address.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -32,39 +33,114 @@ UNNAMED_EMPLOYER = "Employeur non communiqué"
 _ALTERNANCE_NATURES = ("apprentissage", "professionnalisation")
 
 
-def record_from_item(item: dict[str, Any]) -> SourceRecord:
-    """The record of one element of `resultats`."""
+def record_from_item(item: object, text: str | None = None) -> SourceRecord:
+    """The record of one element of `resultats`; `text` is its JSON text in the document, when known.
+
+    The fingerprint is that text (a file: an unchanged offer is the same text), else the item's repr
+    (the live API's pages: the document's key order, stable for an unchanged offer, and 2.5 times
+    cheaper than JSON). The raw record, compact JSON, is only written for a record set aside."""
     if not isinstance(item, dict):
-        text = json.dumps(item, ensure_ascii=False)
-        return SourceRecord(external_id="", fields={"_error": "Offre illisible"}, fingerprint=text, raw=text)
-    # The fingerprint is the item's repr (the document's key order): stable for an unchanged offer, and
-    # 2.5 times cheaper than JSON (an unchanged re-run does little else per record); the raw record,
-    # compact JSON, is only written for a record set aside.
+        raw = json.dumps(item, ensure_ascii=False)
+        return SourceRecord(external_id="", fields={"_error": "Offre illisible"}, fingerprint=raw, raw=raw)
     identifier = item.get("id")
     external_id = str(identifier).strip() if isinstance(identifier, str | int) else ""
     return SourceRecord(
         external_id=external_id,
         fields=item,
-        fingerprint=repr(item),
+        fingerprint=repr(item) if text is None else text,
         raw=lambda: json.dumps(item, ensure_ascii=False, separators=(",", ":")),
     )
 
 
 def parse(stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
+    data = stream.read()
     try:
-        document = json.loads(stream.read())
+        text = data.decode(json.detect_encoding(data), "surrogatepass")  # as json.loads decodes bytes
     except UnicodeDecodeError as error:
         raise FeedError(f"Document JSON illisible : encodage invalide (octet {error.start})") from error
+    return _records(text, limits)
+
+
+def _records(text: str, limits: Limits) -> Iterator[SourceRecord]:
+    count = 0
+    try:
+        for item, item_text in results_of(text):
+            count += 1
+            if count > limits.max_records:
+                raise FeedError(f"Trop d'offres : plus de {limits.max_records} dans le document")
+            yield record_from_item(item, item_text)
     except json.JSONDecodeError as error:
         raise FeedError(
             f"JSON mal formé (ligne {error.lineno}, colonne {error.colno}, position {error.pos}) : {error.msg}"
         ) from error
-    results = document.get("resultats") if isinstance(document, dict) else None
-    if not isinstance(results, list):
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def results_of(text: str) -> Iterator[tuple[object, str]]:
+    """Each element of the document's `resultats` with its JSON text, in one pass over the document.
+
+    The document is read as `json.loads` reads it (same grammar, same errors, raised as
+    `json.JSONDecodeError` where they are met), but the elements come out as they are read, each
+    with the text it was read from: that text is the record's fingerprint, far cheaper than building
+    one from the parsed element. Raises `FeedError` when the document is valid JSON but not an
+    object with a list `resultats`."""
+    decode = _DECODER.raw_decode
+
+    def space(position: int) -> int:
+        """Past the whitespace at `position`."""
+        match = _SPACE.match(text, position)
+        return match.end() if match else position
+
+    def expect(position: int, allowed: str, what: str) -> int:
+        position = space(position)
+        if position == len(text) or text[position] not in allowed:
+            raise json.JSONDecodeError(f"Expecting {what}", text, position)
+        return position
+
+    position = space(0)
+    if text[position : position + 1] != "{":
+        json.loads(text)  # the error of a malformed document; a well-formed one is not an object:
         raise FeedError("Réponse France Travail sans liste « resultats »")
-    if len(results) > limits.max_records:
-        raise FeedError(f"Trop d'offres : {len(results)} dans le document (au plus {limits.max_records})")
-    return map(record_from_item, results)
+    found = False
+    position = space(position + 1)
+    if text[position : position + 1] == "}":
+        position += 1
+    else:
+        while True:
+            position = expect(position, '"', "property name enclosed in double quotes")
+            key, position = decode(text, position)
+            position = expect(position, ":", "':' delimiter") + 1
+            position = space(position)
+            if key == "resultats" and text[position : position + 1] == "[" and not found:
+                found = True
+                position = space(position + 1)
+                if text[position : position + 1] == "]":
+                    position += 1
+                else:
+                    while True:
+                        item, end = decode(text, position)
+                        yield item, text[position:end]
+                        position = expect(end, ",]", "',' delimiter") + 1
+                        if text[position - 1] == "]":
+                            break
+                        position = space(position)
+            else:
+                if key == "resultats":  # not a list, or a second list
+                    json.loads(text)  # a malformed document says where first
+                    twice = "avec deux listes" if found else "sans liste"
+                    raise FeedError(f"Réponse France Travail {twice} « resultats »")
+                _value, position = decode(text, position)
+            position = expect(position, ",}", "',' delimiter") + 1
+            if text[position - 1] == "}":
+                break
+    if found and space(position) != len(text):
+        raise json.JSONDecodeError("Extra data", text, space(position))
+    if not found:
+        json.loads(text)  # a malformed document says where; a well-formed one has no list « resultats »
+        raise FeedError("Réponse France Travail sans liste « resultats »")
 
 
 def _dict(value: object) -> dict[str, Any]:

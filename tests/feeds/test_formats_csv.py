@@ -35,7 +35,8 @@ def test_semicolon_file_with_every_column(places):
     records = sample_records("csv", "offres.csv")
     assert list(records) == ["VTA-2024-001", "VTE-2024-002", "CDP-2024-003", "BAD-004"]
     first = records["VTA-2024-001"]
-    assert first.raw.startswith("VTA-2024-001;Chargé(e) de mission") and first.raw.endswith("31/03/2024;ignorée\n")
+    assert first.raw_text().startswith("VTA-2024-001;Chargé(e) de mission")
+    assert first.raw_text().endswith("31/03/2024;ignorée\n")
     assert "colonne_inconnue" not in first.fields
     offer = csv_format.to_offer(first, context(places))
     assert (offer.kind, offer.employer_kind, offer.place.code) == ("vta", "commune", "19272")
@@ -81,7 +82,7 @@ def test_wrong_number_of_fields_rejects_that_line_only(places):
     records = sample_records("csv", "offres.csv")
     with pytest.raises(RecordError, match="^Ligne 9 : 5 champs au lieu de 26$"):
         csv_format.to_offer(records["BAD-004"], context(places))
-    assert records["BAD-004"].raw == "BAD-004;Titre seul;trop;de;champs\n"
+    assert records["BAD-004"].raw_text() == "BAD-004;Titre seul;trop;de;champs\n"
 
 
 def test_comma_file_with_bom_and_crlf(places):
@@ -175,8 +176,40 @@ def test_choice_labels_are_accepted(places):
     assert (offer.kind, offer.employer_kind, offer.contract) == ("chef-de-projet", "epci", "contrat-de-projet")
 
 
-def test_fingerprint_is_the_line():
+def test_fingerprint_is_the_values_and_raw_the_row_as_csv():
     (one,) = parse(row())
     (other,) = parse(row(titre="Titre 2"))
-    assert one.fingerprint == one.raw == "R1;Titre;Texte;Exemple SAS;cdi;74010\n"
+    assert one.fingerprint == "R1\x1fTitre\x1fTexte\x1fExemple SAS\x1fcdi\x1f74010"
+    assert one.raw_text() == "R1;Titre;Texte;Exemple SAS;cdi;74010\n"
     assert other.fingerprint != one.fingerprint
+    # A quoted value over several lines comes back quoted, with its line breaks.
+    (quoted,) = parse(
+        'reference,titre,description,employeur,contrat,code_insee\nR2,"Titre, suite","Un\n\nDeux",E,cdi,74010\n'
+    )
+    assert quoted.fields["description"] == "Un\n\nDeux"
+    assert quoted.raw_text() == 'R2,"Titre, suite","Un\n\nDeux",E,cdi,74010\n'
+
+
+@pytest.mark.parametrize("bad_line", [2, 700, 1500, 2001])
+def test_not_utf8_far_in_the_file_names_its_line(bad_line):
+    # The file is decoded by blocks as it is read: the line must still be the byte's.
+    lines = [HEADER] + [f"R{n};Titre {n};Texte;Employeur;cdi;74010;" for n in range(2, 2002)]
+    lines[bad_line - 1] = lines[bad_line - 1].replace("Texte", "Été")
+    content = "\n".join(lines[: bad_line - 1]).encode() + b"\n" + lines[bad_line - 1].encode("latin-1")
+    content += ("\n" + "\n".join(lines[bad_line:]) + "\n").encode()
+    with pytest.raises(FeedError) as raised:
+        parse(content)
+    assert (
+        str(raised.value)
+        == f"Fichier non UTF-8 : caractère invalide ligne {bad_line} (enregistrez le fichier en UTF-8)"
+    )
+
+
+def test_the_stream_is_left_open_for_its_owner():
+    stream = io.BytesIO(row().encode())
+    assert len(list(csv_format.parse(stream, Limits()))) == 1
+    assert not stream.closed
+    stream = io.BytesIO(b"reference;titre\n")
+    with pytest.raises(FeedError):
+        csv_format.parse(stream, Limits())
+    assert not stream.closed

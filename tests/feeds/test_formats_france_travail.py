@@ -6,6 +6,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feeds.formats import france_travail
 from feeds.records import FeedError, Limits, RecordError
@@ -32,9 +34,10 @@ def test_parse_reads_every_result_in_order(records):
     assert list(records) == ["4369834", "4162319", "180HSFM", "179PPHH", "185XKQD", "PARTNER-77", "PARTNER-78"]
     record = records["4369834"]
     assert record.fields["intitule"] == "Technicien Informatique H/F"
-    # The raw record is the item as compact JSON; the fingerprint, its repr, changes with any field.
+    # The raw record is the item as compact JSON; the fingerprint, its text in the document.
     assert json.loads(record.raw_text()) == record.fields
-    assert record.fingerprint == repr(record.fields)
+    assert record.fingerprint.startswith('{\n      "id": "4369834"')
+    assert json.loads(record.fingerprint) == record.fields
 
 
 def test_full_offer(records, places):
@@ -146,9 +149,12 @@ def test_record_from_item_is_what_parse_makes():
     record = france_travail.record_from_item(item)
     assert record.external_id == "12"
     assert record.raw_text() == '{"id":12,"intitule":"Été","lieuTravail":{"libelle":"74 - Annecy"}}'
-    assert [r.fingerprint for r in parse(json.dumps({"resultats": [item]}).encode())] == [record.fingerprint]
+    assert record.fingerprint == repr(item)  # the live API's pages
     changed = france_travail.record_from_item({**item, "intitule": "Ete"})
     assert changed.fingerprint != record.fingerprint
+    # A document: the element's text, so that any change of it, even of spacing, is a change.
+    document = '{"total": 1, "resultats": [ {"id": 12, "intitule": "Été"} ,{"id":13}], "filtres": []}'
+    assert [r.fingerprint for r in parse(document.encode())] == ['{"id": 12, "intitule": "Été"}', '{"id":13}']
 
 
 def test_malformed_json_names_the_position():
@@ -166,7 +172,7 @@ def test_missing_results(document):
 def test_too_many_records():
     document = json.dumps({"resultats": [{"id": str(n)} for n in range(3)]}).encode()
     assert len(parse(document, Limits(max_records=3))) == 3
-    with pytest.raises(FeedError, match=r"^Trop d'offres : 3 dans le document \(au plus 2\)$"):
+    with pytest.raises(FeedError, match=r"^Trop d'offres : plus de 2 dans le document$"):
         parse(document, Limits(max_records=2))
 
 
@@ -180,3 +186,50 @@ def test_an_element_that_is_not_an_object_is_rejected_alone(places):
     assert second.external_id == "2"
     with pytest.raises(RecordError, match="^Offre illisible$"):
         france_travail.to_offer(first, context(places))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def reference(text: str):
+    """What json.loads makes of the document: its results, or the error."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        return "malformed"
+    if not isinstance(document, dict) or not isinstance(document.get("resultats"), list):
+        return "no results"
+    return document["resultats"]
+
+
+def walked(text: str):
+    try:
+        pairs = list(france_travail.results_of(text))
+    except json.JSONDecodeError:
+        return "malformed"
+    except FeedError:
+        return "no results"
+    for item, item_text in pairs:
+        assert json.loads(item_text) == item
+    return [item for item, _text in pairs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=st.dictionaries(st.sampled_from(["resultats", "total", "filtres"]), JSON_VALUES, max_size=3),
+    results=st.none() | st.lists(JSON_VALUES, max_size=4),
+    indent=st.sampled_from([None, 0, 2]),
+    cut=st.integers(min_value=0, max_value=400),
+    junk=st.sampled_from(["", ",", "]", "}", " x", '"', "{"]),
+)
+def test_results_are_read_as_json_loads_reads_them(document, results, indent, cut, junk):
+    if results is not None:
+        document = {**document, "resultats": results}
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    assert walked(text) == reference(text)
+    for damaged in (text[:cut] + junk + text[cut:], text[:cut] + junk):  # a stray character, or cut short
+        assert walked(damaged) == reference(damaged)
