@@ -47,7 +47,8 @@ class OfferQuerySet(models.QuerySet["Offer"]):
 class Offer(models.Model):
     kind = models.CharField("type d'offre", max_length=20, choices=OfferKind.choices)
     title = models.CharField("intitulé", max_length=200)
-    slug = models.SlugField(max_length=80, blank=True)
+    # Only in the offer's address (looked up by id): no index.
+    slug = models.SlugField(max_length=80, blank=True, db_index=False)
     # Sanitised HTML (allow-list); `description_text` is its text, for search and summaries.
     description = models.TextField("description")
     description_text = models.TextField(blank=True)
@@ -57,11 +58,13 @@ class Offer(models.Model):
     employer_siret = models.CharField("SIRET", max_length=14, blank=True)
     employer_kind = models.CharField("nature de l'employeur", max_length=20, choices=EmployerKind.choices)
 
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="offers")
+    # The foreign keys are indexed in Meta, as plain B-trees: Django's own would add a `varchar_pattern_ops`
+    # twin for each (LIKE on a code: never done), which every insert of an offer pays for.
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="offers", db_index=False)
     # Denormalised from the commune for fast filters; kept right by `offers.services.refresh_offer_places`
     # after every territories import.
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+", db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
     latitude = models.FloatField()
     longitude = models.FloatField()
     programmes = ArrayField(models.CharField(max_length=10), default=list, blank=True)
@@ -157,6 +160,9 @@ class Offer(models.Model):
             models.Index(fields=["latitude", "longitude"], condition=PUBLISHED, name="offer_point_published"),
             models.Index(fields=["kind", "-published_at"], condition=PUBLISHED, name="offer_kind_published"),
             models.Index(fields=["status", "closed_at"], name="offer_status_closed"),
+            models.Index(fields=["commune"], name="offer_commune"),
+            models.Index(fields=["departement"], name="offer_departement"),
+            models.Index(fields=["region"], name="offer_region"),
         ]
 
     def __str__(self) -> str:
