@@ -14,9 +14,10 @@ contact's e-mail is kept only as the application address.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from feeds import mapping
@@ -52,94 +53,193 @@ def record_from_item(item: object, text: str | None = None) -> SourceRecord:
     )
 
 
+# Bytes read, and characters kept at least, at a time: the document is never held whole in memory.
+CHUNK_CHARS = 1 << 20
+
+
 def parse(stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
-    data = stream.read()
-    try:
-        text = data.decode(json.detect_encoding(data), "surrogatepass")  # as json.loads decodes bytes
-    except UnicodeDecodeError as error:
-        raise FeedError(f"Document JSON illisible : encodage invalide (octet {error.start})") from error
-    return _records(text, limits)
-
-
-def _records(text: str, limits: Limits) -> Iterator[SourceRecord]:
     count = 0
     try:
-        for item, item_text in results_of(text):
+        for item, text in results_of(_decoded(stream)):
             count += 1
             if count > limits.max_records:
                 raise FeedError(f"Trop d'offres : plus de {limits.max_records} dans le document")
-            yield record_from_item(item, item_text)
-    except json.JSONDecodeError as error:
+            yield record_from_item(item, text)
+    except MalformedJSON as error:
         raise FeedError(
             f"JSON mal formé (ligne {error.lineno}, colonne {error.colno}, position {error.pos}) : {error.msg}"
         ) from error
 
 
+def _decoded(stream: IO[bytes]) -> Iterator[str]:
+    """The document's text by blocks, decoded as `json.loads` decodes bytes (UTF-8, -16 or -32)."""
+    data = stream.read(4)
+    decoder = codecs.getincrementaldecoder(json.detect_encoding(data))("surrogatepass")
+    read = 0
+    while True:
+        final = not data
+        try:
+            text = decoder.decode(data, final=final)
+        except UnicodeDecodeError as error:
+            held = len(error.object) - len(data)  # bytes of a character begun in the block before
+            offset = read - held + error.start
+            raise FeedError(f"Document JSON illisible : encodage invalide (octet {offset})") from error
+        read += len(data)
+        if text:
+            yield text
+        if final:
+            return
+        data = stream.read(CHUNK_CHARS)
+
+
+class MalformedJSON(Exception):
+    """What `json.JSONDecodeError` says (message, position, line, column), for a document read by blocks."""
+
+    def __init__(self, msg: str, pos: int, lineno: int, colno: int) -> None:
+        super().__init__(f"{msg}: line {lineno} column {colno} (char {pos})")
+        self.msg, self.pos, self.lineno, self.colno = msg, pos, lineno, colno
+
+
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+# Nothing but characters of a number up to the end of the window: the number may go on in the next block.
+_NUMBER_GOES_ON = re.compile(r"[0-9.eE+\-]*\Z").match
 
 
-def results_of(text: str) -> Iterator[tuple[object, str]]:
-    """Each element of the document's `resultats` with its JSON text, in one pass over the document.
+class _Window:
+    """The part of the document still needed, as blocks of text come in.
 
-    The document is read as `json.loads` reads it (same grammar, same errors, raised as
-    `json.JSONDecodeError` where they are met), but the elements come out as they are read, each
-    with the text it was read from: that text is the record's fingerprint, far cheaper than building
-    one from the parsed element. Raises `FeedError` when the document is valid JSON but not an
-    object with a list `resultats`."""
-    decode = _DECODER.raw_decode
+    `text` starts at `base` in the document; `line` and `line_start` are the line number and the
+    start of the line at `base`, so that errors say where they are in the whole document."""
 
-    def space(position: int) -> int:
-        """Past the whitespace at `position`."""
-        match = _SPACE.match(text, position)
-        return match.end() if match else position
+    def __init__(self, blocks: Iterator[str], keep: int) -> None:
+        self.blocks = blocks
+        self.keep = keep
+        self.text = ""
+        self.base = 0
+        self.line = 1
+        self.line_start = 0
+        self.ended = False
 
-    def expect(position: int, allowed: str, what: str) -> int:
-        position = space(position)
-        if position == len(text) or text[position] not in allowed:
-            raise json.JSONDecodeError(f"Expecting {what}", text, position)
+    def more(self) -> bool:
+        """Read the next block; False at the end of the document."""
+        for block in self.blocks:
+            if block:
+                self.text += block
+                return True
+        self.ended = True
+        return False
+
+    def forget(self, position: int) -> int:
+        """Drop the text before `position` when there is enough of it to be worth a copy; returns
+        where `position` is then."""
+        if position < self.keep:
+            return position
+        gone = self.text[:position]
+        breaks = gone.count("\n")
+        if breaks:
+            self.line += breaks
+            self.line_start = self.base + gone.rfind("\n") + 1
+        self.base += position
+        self.text = self.text[position:]
+        return 0
+
+    def space(self, position: int) -> int:
+        """Past the whitespace at `position`, reading on when it reaches the end of the window."""
+        while True:
+            match = _SPACE.match(self.text, position)
+            position = match.end() if match else position
+            if position < len(self.text) or not self.more():
+                return position
+
+    def char(self, position: int) -> str:
+        """The character at `position` after whitespace ("" at the end of the document)."""
+        position = self.space(position)
+        return self.text[position : position + 1]
+
+    def decode(self, position: int) -> tuple[object, int]:
+        """The JSON value at `position` and where it ends. A value that fails, or that may go on in the
+        next block (a number up to the end of the window), is decoded again with one more block."""
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, position)
+            except json.JSONDecodeError as error:
+                if self.more():
+                    continue
+                raise self.error(error.msg, error.pos) from None
+            if not _NUMBER_GOES_ON(self.text, end) or not self.more():
+                return value, end
+
+    def error(self, msg: str, position: int) -> MalformedJSON:
+        before = self.text[:position]
+        breaks = before.count("\n")
+        line_start = self.base + before.rfind("\n") + 1 if breaks else self.line_start
+        pos = self.base + position
+        return MalformedJSON(msg, pos, self.line + breaks, pos - line_start + 1)
+
+    def expect(self, position: int, allowed: str, what: str) -> int:
+        position = self.space(position)
+        if position == len(self.text) or self.text[position] not in allowed:
+            raise self.error(f"Expecting {what}", position)
         return position
 
-    position = space(0)
-    if text[position : position + 1] != "{":
-        json.loads(text)  # the error of a malformed document; a well-formed one is not an object:
+
+def results_of(blocks: Iterable[str], keep: int = CHUNK_CHARS) -> Iterator[tuple[object, str]]:
+    """Each element of the document's `resultats` with its JSON text, as the document is read.
+
+    The document (given as blocks of text) is read as `json.loads` reads it: same grammar, same
+    errors and positions (raised as `MalformedJSON` where they are met). The elements come out as
+    they are read, each with the text it was read from: that text is the record's fingerprint, far
+    cheaper than one built from the parsed element. Raises `FeedError` when the document is valid
+    JSON but not an object with one list `resultats`. `keep`: how much read text may pile up before
+    it is dropped."""
+    window = _Window(iter(blocks), keep)
+    position = window.space(0)
+    if window.text[position : position + 1] != "{":
+        while window.more():
+            pass
+        try:
+            json.loads(window.text)  # malformed: the error; well-formed, it is not an object
+        except json.JSONDecodeError as error:
+            raise window.error(error.msg, error.pos) from None
         raise FeedError("Réponse France Travail sans liste « resultats »")
-    found = False
-    position = space(position + 1)
-    if text[position : position + 1] == "}":
-        position += 1
+    lists = 0
+    other = False  # a « resultats » that is not a list
+    position += 1
+    if window.char(position) == "}":
+        position = window.space(position) + 1
     else:
         while True:
-            position = expect(position, '"', "property name enclosed in double quotes")
-            key, position = decode(text, position)
-            position = expect(position, ":", "':' delimiter") + 1
-            position = space(position)
-            if key == "resultats" and text[position : position + 1] == "[" and not found:
-                found = True
-                position = space(position + 1)
-                if text[position : position + 1] == "]":
+            position = window.expect(position, '"', "property name enclosed in double quotes")
+            key, position = window.decode(position)
+            position = window.expect(position, ":", "':' delimiter") + 1
+            position = window.space(position)
+            if key == "resultats" and window.text[position : position + 1] == "[":
+                lists += 1
+                position = window.space(position + 1)
+                if window.text[position : position + 1] == "]":
                     position += 1
                 else:
                     while True:
-                        item, end = decode(text, position)
-                        yield item, text[position:end]
-                        position = expect(end, ",]", "',' delimiter") + 1
-                        if text[position - 1] == "]":
+                        item, end = window.decode(position)
+                        if lists == 1:
+                            yield item, window.text[position:end]
+                        position = window.expect(end, ",]", "',' delimiter") + 1
+                        if window.text[position - 1] == "]":
                             break
-                        position = space(position)
+                        position = window.space(window.forget(position))
             else:
-                if key == "resultats":  # not a list, or a second list
-                    json.loads(text)  # a malformed document says where first
-                    twice = "avec deux listes" if found else "sans liste"
-                    raise FeedError(f"Réponse France Travail {twice} « resultats »")
-                _value, position = decode(text, position)
-            position = expect(position, ",}", "',' delimiter") + 1
-            if text[position - 1] == "}":
+                other = other or key == "resultats"
+                _value, position = window.decode(position)
+            position = window.expect(position, ",}", "',' delimiter") + 1
+            if window.text[position - 1] == "}":
                 break
-    if found and space(position) != len(text):
-        raise json.JSONDecodeError("Extra data", text, space(position))
-    if not found:
-        json.loads(text)  # a malformed document says where; a well-formed one has no list « resultats »
+    end = window.space(position)
+    if end != len(window.text):
+        raise window.error("Extra data", end)
+    if lists > 1 or (lists and other):
+        raise FeedError("Réponse France Travail avec plusieurs « resultats »")
+    if not lists:
         raise FeedError("Réponse France Travail sans liste « resultats »")
 
 

@@ -176,9 +176,20 @@ def test_too_many_records():
         parse(document, Limits(max_records=2))
 
 
-def test_not_utf8():
-    with pytest.raises(FeedError, match="encodage invalide"):
-        parse('{"resultats": [{"intitule": "Été"}]}'.encode("latin-1"))
+@pytest.mark.parametrize("block", [3, 4, 5, 1 << 20])
+def test_not_utf8_names_the_byte(monkeypatch, block):
+    monkeypatch.setattr(france_travail, "CHUNK_CHARS", block)
+    document = '{"resultats": [{"intitule": "Été"}]}'.encode("latin-1")
+    with pytest.raises(FeedError, match=r"^Document JSON illisible : encodage invalide \(octet 29\)$"):
+        parse(document)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-32"])
+def test_other_unicode_encodings_are_read_as_json_loads_reads_them(monkeypatch, encoding):
+    monkeypatch.setattr(france_travail, "CHUNK_CHARS", 5)
+    document = '{"resultats": [{"id": "1", "intitule": "Été"}]}'.encode(encoding)
+    (record,) = parse(document)
+    assert record.fields == json.loads(document)["resultats"][0]
 
 
 def test_an_element_that_is_not_an_object_is_rejected_alone(places):
@@ -196,21 +207,23 @@ JSON_VALUES = st.recursive(
 
 
 def reference(text: str):
-    """What json.loads makes of the document: its results, or the error."""
+    """What json.loads makes of the document: its results, or the error and where it is."""
     try:
         document = json.loads(text)
-    except json.JSONDecodeError:
-        return "malformed"
+    except json.JSONDecodeError as error:
+        return (error.msg, error.pos, error.lineno, error.colno)
     if not isinstance(document, dict) or not isinstance(document.get("resultats"), list):
         return "no results"
     return document["resultats"]
 
 
-def walked(text: str):
+def walked(text: str, block: int, keep: int):
+    """What the walker makes of the document given by blocks of `block` characters."""
+    blocks = (text[i : i + block] for i in range(0, len(text), block))
     try:
-        pairs = list(france_travail.results_of(text))
-    except json.JSONDecodeError:
-        return "malformed"
+        pairs = list(france_travail.results_of(blocks, keep=keep))
+    except france_travail.MalformedJSON as error:
+        return (error.msg, error.pos, error.lineno, error.colno)
     except FeedError:
         return "no results"
     for item, item_text in pairs:
@@ -224,12 +237,15 @@ def walked(text: str):
     results=st.none() | st.lists(JSON_VALUES, max_size=4),
     indent=st.sampled_from([None, 0, 2]),
     cut=st.integers(min_value=0, max_value=400),
-    junk=st.sampled_from(["", ",", "]", "}", " x", '"', "{"]),
+    junk=st.sampled_from(["", ",", "]", "}", " x", '"', "{", "\n1"]),
+    block=st.sampled_from([1, 2, 7, 64, 100_000]),
+    keep=st.sampled_from([1, 5, 1 << 20]),
 )
-def test_results_are_read_as_json_loads_reads_them(document, results, indent, cut, junk):
+def test_results_are_read_as_json_loads_reads_them(document, results, indent, cut, junk, block, keep):
+    # Same results, or the same error at the same place, whatever the blocks the text comes in.
     if results is not None:
         document = {**document, "resultats": results}
     text = json.dumps(document, indent=indent, ensure_ascii=False)
-    assert walked(text) == reference(text)
+    assert walked(text, block, keep) == reference(text)
     for damaged in (text[:cut] + junk + text[cut:], text[:cut] + junk):  # a stray character, or cut short
-        assert walked(damaged) == reference(damaged)
+        assert walked(damaged, block, keep) == reference(damaged)
