@@ -65,6 +65,13 @@ def too_many_requests(request: HttpRequest, retry_after: int = 60) -> HttpRespon
     return response
 
 
+def service_unavailable(request: HttpRequest, reason: str, retry_after: int = 60) -> HttpResponse:
+    """The page of a service that cannot answer for now (HTTP 503, `Retry-After`); `reason` says which."""
+    response = HttpResponse(loader.render_to_string("503.html", {"reason": reason}, request=request), status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
 

@@ -7,11 +7,14 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
+from redis.exceptions import RedisError
 
 from partnership.accounts import ratelimit
 from partnership.accounts.forms import LoginForm
 from partnership.observability import log_security_event
-from partnership.views import too_many_requests
+from partnership.views import service_unavailable, too_many_requests
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -21,12 +24,17 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.subject = ratelimit.subject(request, request.POST.get("username", ""))
-        scope = ratelimit.blocked_scope(self.subject)
-        if scope is not None:
-            # Neither the address nor the IP: the scope says which counter was full.
-            log_security_event("login_rate_limited", level=logging.WARNING, scope=scope)
-            return too_many_requests(request, retry_after=ratelimit.WINDOW_SECONDS)
-        return super().post(request, *args, **kwargs)
+        try:
+            scope = ratelimit.blocked_scope(self.subject)
+            if scope is not None:
+                # Neither the address nor the IP: the scope says which counter was full.
+                log_security_event("login_rate_limited", level=logging.WARNING, scope=scope)
+                return too_many_requests(request, retry_after=ratelimit.WINDOW_SECONDS)
+            return super().post(request, *args, **kwargs)
+        except RedisError:
+            # Without its counters the limit cannot hold: no login at all until they are back.
+            logger.exception("login refused: the failure counters (Redis) are unreachable")
+            return service_unavailable(request, "La connexion est momentanément impossible.")
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         ratelimit.clear_email(self.subject)

@@ -198,3 +198,25 @@ def test_header_links_follow_the_user(client, agent):
     agent.save()
     html = client.get("/").content.decode()
     assert 'href="/pilotage/flux/"' in html and "Pilotage des flux" in html
+
+
+def test_without_redis_login_is_refused_with_a_clear_503(client, agent, settings, caplog):
+    # The limiter's counters live in Redis: with Redis down the limit cannot hold, so no login, but a
+    # clear French page instead of a server error, and nobody logged in.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with caplog.at_level(logging.ERROR):
+        response = client.post(LOGIN, {"username": "agent@example.org", "password": PASSWORD})
+
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "<h1>Service momentanément indisponible</h1>" in html
+    assert "La connexion est momentanément impossible." in html
+    assert "_auth_user_id" not in client.session
+    assert "failure counters (Redis) are unreachable" in caplog.text
