@@ -16,6 +16,9 @@ titles, HTML descriptions of about 1 KB, real communes) in that format, then, ti
 2. the same document again: every offer unchanged;
 3. a document where 5 % of the offers changed and 2 % are gone.
 
+Each run prints its phases and where the CPU went: this process (parse, map, hash, COPY rows) and
+its PostgreSQL backend (read from /proc when the server runs on this machine).
+
 Before each run it waits for PostgreSQL's autovacuum workers to finish (the first run's 50,000 rows
 set one off): each run is measured on a quiet server, as hourly runs are.
 
@@ -29,6 +32,7 @@ import csv
 import datetime as dt
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -241,17 +245,44 @@ def commune_places() -> dict[str, tuple[str, str, str]]:
     }
 
 
-def run(fmt: str, path: Path, offers: int) -> tuple[float, FeedRun]:
+def backend_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs on this
+    machine (read from /proc), else None."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        row = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def run(fmt: str, path: Path, offers: int) -> tuple[float, FeedRun, str]:
+    """One run: its seconds, its report, and where the CPU went (this process, the backend)."""
     from feeds.enums import RunTrigger
     from feeds.models import Feed, FeedRun
     from feeds.sync import run_feed
 
     feed = Feed.objects.get(slug=f"bench-{fmt}")
     feed_run = FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND)
+    backend_before = backend_cpu_seconds()
+    usage_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with path.open("rb") as stream:
         result = run_feed(feed_run, stream=stream, allow_any_file=True)
-    return time.perf_counter() - started, result
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    backend_after = backend_cpu_seconds()
+    python = usage.ru_utime - usage_before.ru_utime + usage.ru_stime - usage_before.ru_stime
+    backend = (
+        f"{backend_after - backend_before:.2f} s"
+        if backend_before is not None and backend_after is not None
+        else "n/a (server not on this machine)"
+    )
+    return seconds, result, f"CPU: Python {python:.2f} s, PostgreSQL backend {backend}"
 
 
 def settle(timeout: float = 120) -> float:
@@ -329,7 +360,7 @@ def main() -> int:
                 waited = settle()
                 if waited >= 1:
                     say(f"    (waited {waited:.0f} s for autovacuum to finish)")
-                seconds, report = run(fmt, path, len(base))
+                seconds, report, cpu = run(fmt, path, len(base))
                 rate = report.records / seconds
                 say(
                     f"  {label:<22} {seconds:6.2f} s  {rate:9,.0f} offers/s  status {report.status}  "
@@ -337,6 +368,7 @@ def main() -> int:
                     f"withdrawn {report.withdrawn:,} rejected {report.rejected:,}"
                 )
                 say("    phases (s from start): " + ", ".join(f"{k} {v:.2f}" for k, v in report.timings.items()))
+                say(f"    {cpu}")
                 if report.rejected:
                     for rejected in report.rejected_records.all()[:3]:
                         say(f"    rejected {rejected.external_id}: {rejected.reason}")
