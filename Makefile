@@ -18,8 +18,9 @@ $(STAMP): requirements.txt
 run: install
 	$(BIN)/python scripts/run.py
 
-## The whole test suite against real PostgreSQL and Redis.
+## The whole test suite against real PostgreSQL and Redis (chromium installed first when missing, as root).
 test: install
+	scripts/ensure_chromium.sh
 	$(BIN)/python scripts/with_services.py $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 quality: install
