@@ -583,6 +583,17 @@ def required_employer(value: object) -> str:
     return cut(employer, EMPLOYER_LENGTH)
 
 
+# Longest description kept (its sanitised HTML). Offers hold 1 to 10 KB; far beyond, the record is a
+# mistake (a whole document pasted into one field) and is set aside rather than published.
+DESCRIPTION_LENGTH = 50_000
+
+
 def required_description(description: str, text: str) -> None:
     if not description or not text:
         raise RecordError("Description manquante")
+    if len(description) > DESCRIPTION_LENGTH:
+        raise RecordError(
+            f"Description trop longue : {len(description):,} caractères pour {DESCRIPTION_LENGTH:,} au plus".replace(
+                ",", "\u202f"
+            )
+        )

@@ -78,6 +78,11 @@ COLUMNS = (
     "date_limite",
 )
 REQUIRED = ("reference", "titre", "description", "employeur", "contrat")
+# The csv module refuses a field over 131,072 characters by default, which would fail the whole file;
+# the file's byte limit bounds a field already, and the mapping sets aside a record whose value is too
+# long. (The limit is the module's, for the whole process; the only other reader, the territories
+# import, reads the project's own reference files.)
+csv.field_size_limit(2**31 - 1)
 _KNOWN = frozenset(COLUMNS)
 # A description is HTML when it holds one of these tags; otherwise it is text (« <urgent> » included).
 _HTML = re.compile(r"</?(?:p|br|ul|ol|li|strong|em|b|i|a|h[1-6]|div|span|blockquote|table)(?:[\s/>])", re.IGNORECASE)

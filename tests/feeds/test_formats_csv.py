@@ -213,3 +213,15 @@ def test_the_stream_is_left_open_for_its_owner():
     with pytest.raises(FeedError):
         csv_format.parse(stream, Limits())
     assert not stream.closed
+
+
+def test_a_huge_value_sets_its_line_aside_not_the_file(places):
+    # 200,000 characters in one cell (200,007 once a paragraph): over the csv module's default field limit (131,072), which used
+    # to fail the whole file; now the record is read, and set aside by the mapping alone.
+    content = f"{HEADER}\nA;Titre;{'x' * 200_000};Employeur;cdi;74010;\nB;Titre;Texte;Employeur;cdi;74010;\n"
+    huge, fine = parse(content)
+    with pytest.raises(
+        RecordError, match="^Description trop longue : 200\u202f007 caractères pour 50\u202f000 au plus$"
+    ):
+        csv_format.to_offer(huge, context(places))
+    assert csv_format.to_offer(fine, context(places)).description == "<p>Texte</p>"
