@@ -216,8 +216,8 @@ def test_the_stream_is_left_open_for_its_owner():
 
 
 def test_a_huge_value_sets_its_line_aside_not_the_file(places):
-    # 200,000 characters in one cell (200,007 once a paragraph): over the csv module's default field limit (131,072), which used
-    # to fail the whole file; now the record is read, and set aside by the mapping alone.
+    # 200,000 characters in one cell (200,007 once a paragraph): over the csv module's default field
+    # limit (131,072), which used to fail the whole file; now the record is read, and set aside alone.
     content = f"{HEADER}\nA;Titre;{'x' * 200_000};Employeur;cdi;74010;\nB;Titre;Texte;Employeur;cdi;74010;\n"
     huge, fine = parse(content)
     with pytest.raises(
