@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import psycopg
@@ -386,3 +387,65 @@ def test_a_france_travail_feed_is_read_through_the_api(feed_server, settings, mo
 
     again = sync.run_feed(FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def france_travail_document(count: int, tail: str = "]}") -> bytes:
+    items = [
+        {
+            "id": f"FT-{n}",
+            "intitule": f"Chargé de mission n° {n}",
+            "description": "Vous accompagnez la modernisation d'un site industriel.",
+            "dateCreation": "2026-11-03T10:00:00.000Z",
+            "lieuTravail": {"libelle": "74 - Annecy", "codePostal": "74000", "commune": "74010"},
+            "entreprise": {"nom": "Forges du Centre"},
+            "typeContrat": "CDD",
+            "typeContratLibelle": "Contrat à durée déterminée - 12 Mois",
+        }
+        for n in range(1, count + 1)
+    ]
+    return ('{"resultats": [' + ", ".join(json.dumps(item, ensure_ascii=False) for item in items) + tail).encode()
+
+
+def csv_document(count: int, last: bytes = b"") -> bytes:
+    header = "reference;titre;description;employeur;contrat;code_insee\n"
+    rows = "".join(f"CSV-{n};Chargé de mission n° {n};Texte;Forges du Centre;cdd;74010\n" for n in range(1, count + 1))
+    return (header + rows).encode() + last
+
+
+@pytest.mark.parametrize(
+    ("fmt", "good", "broken", "error"),
+    [
+        (
+            "france-travail",
+            france_travail_document(300),
+            france_travail_document(300, tail=', {"id": "FT-301",'),
+            "JSON mal formé (ligne 1, colonne ",
+        ),
+        (
+            "csv",
+            csv_document(300),
+            csv_document(300, "CSV-301;Été;Texte;Forges;cdd;74010\n".encode("latin-1")),
+            "ligne 302",
+        ),
+        ("xml-jobs", xml_jobs(300), xml_jobs(300)[:-20], "XML mal formé"),
+    ],
+)
+def test_a_document_broken_after_its_first_records_fails_and_writes_nothing(fmt, good, broken, error) -> None:
+    # The formats read as they go: records are COPYed before the fault is met; the run's transaction
+    # takes them back, and the offers of the last good run stay as they were.
+    feed = Feed.objects.create(name=fmt, slug=f"casse-{fmt}", format=fmt, location="/dev/null", default_kind="vte")
+    assert run(feed, good).created == 300
+    before = set(offers(feed).values_list("id", "updated_at", "status"))
+
+    report = run(feed, broken)
+
+    assert report.status == RunStatus.FAILED
+    assert error in report.error
+    assert (report.created, report.updated, report.withdrawn) == (0, 0, 0)
+    assert set(offers(feed).values_list("id", "updated_at", "status")) == before
+    # A first run that breaks leaves no offer at all.
+    other = Feed.objects.create(
+        name=f"{fmt}-2", slug=f"neuf-{fmt}", format=fmt, location="/dev/null", default_kind="vte"
+    )
+    assert run(other, broken).status == RunStatus.FAILED
+    assert not offers(other).exists()
