@@ -168,9 +168,11 @@ class Format(Protocol):
     VERSION: int
 
     def parse(self, stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
-        """The records of a whole document, in order. Raises `FeedError` when the document is
-        malformed or forbidden (DTD, entities, not the expected root…) or holds more than
-        `limits.max_records` records. (The engine enforces `limits.max_bytes` before parsing.)"""
+        """The records of a whole document, in order, yielded as the document is read (every format
+        here streams). Raises `FeedError` when the document is malformed or forbidden (DTD,
+        entities, not the expected root…) or holds more than `limits.max_records` records, possibly
+        after records were yielded: the engine's transaction takes those back. (The engine enforces
+        `limits.max_bytes` before parsing.)"""
         ...
 
     def to_offer(self, record: SourceRecord, context: MappingContext) -> OfferData:
