@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/feeds.py                   # or `make bench-feeds`
     .venv/bin/python bench/feeds.py --offers 10000 --formats csv,apec
+    .venv/bin/python bench/feeds.py --without-search-index   # the experiment of docs/performance.md
 
 A script that prints figures, not a test. It works on the benchmark database (`BENCH_DATABASE_URL`,
 else `talents_bench` on the server of `DATABASE_URL`, else on 127.0.0.1:5432; created, migrated and
@@ -40,6 +41,7 @@ from collections.abc import Callable, Iterable
 from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
@@ -320,16 +322,58 @@ def reset_feed(fmt: str, offers: int) -> None:
     )
 
 
+NO_SEARCH_DATABASE_SUFFIX = "_sans_recherche"
+
+
+def copy_without_search(database_url: str) -> str:
+    """A copy of the benchmark database whose search vector is a plain column left empty, without its
+    GIN index: what a run would cost if the word search were not maintained while it writes. An
+    experiment for the figures of docs/performance.md, never the product."""
+    import psycopg
+
+    from bench.search import with_database
+
+    name = urlsplit(database_url).path.lstrip("/")
+    copy = name + NO_SEARCH_DATABASE_SUFFIX
+    with psycopg.connect(with_database(database_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    copy_url = with_database(database_url, copy)
+    with psycopg.connect(copy_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE offers_offer ALTER COLUMN search_vector DROP EXPRESSION")
+        conn.execute("DROP INDEX offer_search_published")
+    return copy_url
+
+
+def drop_database(database_url: str) -> None:
+    import psycopg
+
+    from bench.search import with_database
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(with_database(database_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--offers", type=int, default=50_000)
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--keep", action="store_true", help="keep the bench feeds' offers afterwards")
+    parser.add_argument(
+        "--without-search-index",
+        action="store_true",
+        help="an experiment: run on a copy of the database whose search vector is an empty plain column "
+        "without its GIN index (what maintaining the word search costs a run); the copy is dropped after",
+    )
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
 
     database_url = default_database_url()
     prepare_database(database_url, 0, False)
+    if args.without_search_index:
+        database_url = copy_without_search(database_url)
+        say("Experiment: search vectors neither computed nor indexed (a copy of the database)")
     os.environ.update(bench_env(database_url, cache="dummy"))
     import django
 
@@ -388,6 +432,12 @@ def main() -> int:
             f"      {unchanged[1]:5.2f} s {unchanged[2]:9,.0f}      {partial[1]:5.2f} s {partial[2]:9,.0f}"
         )
     say(f"\nBars: first run ≥ {FIRST_RUN_BAR:,}/s, unchanged ≥ {UNCHANGED_BAR:,}/s: {'met' if ok else 'NOT met'}")
+    if args.without_search_index:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(database_url)
+        say("(without the word search: an experiment, not the product)")
     return 0
 
 
