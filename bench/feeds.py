@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.search import bench_env, default_database_url, load, prepare_database, say  # noqa: E402
+from bench.search import bench_env, default_database_url, load, prepare_database, say, with_database  # noqa: E402
 
 FIRST_RUN_BAR = 5_000
 UNCHANGED_BAR = 20_000
@@ -331,8 +331,6 @@ def copy_without_search(database_url: str) -> str:
     experiment for the figures of docs/performance.md, never the product."""
     import psycopg
 
-    from bench.search import with_database
-
     name = urlsplit(database_url).path.lstrip("/")
     copy = name + NO_SEARCH_DATABASE_SUFFIX
     with psycopg.connect(with_database(database_url, "postgres"), autocommit=True) as conn:
@@ -347,8 +345,6 @@ def copy_without_search(database_url: str) -> str:
 
 def drop_database(database_url: str) -> None:
     import psycopg
-
-    from bench.search import with_database
 
     name = urlsplit(database_url).path.lstrip("/")
     with psycopg.connect(with_database(database_url, "postgres"), autocommit=True) as conn:
