@@ -73,6 +73,7 @@ from offers.enums import (
     Remote,
 )
 from offers.models import Offer
+from partnership.formatting import number
 
 logger = logging.getLogger(__name__)
 
@@ -374,9 +375,9 @@ def _guard(feed: Feed, outcome: Outcome, published: int, to_withdraw: int, compl
     if published and to_withdraw * 100 > feed.withdrawal_threshold * published:
         share = 100 * to_withdraw / published
         return (
-            f"{to_withdraw:,} offres publiées sur {published:,} ({share:.0f} %) absentes du flux, au-delà du seuil "
-            f"de {feed.withdrawal_threshold} % : aucune offre retirée."
-        ).replace(",", "\u202f")
+            f"{number(to_withdraw)} offres publiées sur {number(published)} ({number(share)}\u00a0%) absentes du "
+            f"flux, au-delà du seuil de {feed.withdrawal_threshold}\u00a0% : aucune offre retirée."
+        )
     return ""
 
 

@@ -138,7 +138,9 @@ def test_the_guard_withdraws_nothing_beyond_the_threshold_and_tells_staff(feed: 
     report = run(feed, xml_jobs(6))  # 4 of 10 = 40 % > 30 %
     assert report.status == RunStatus.SUSPICIOUS
     assert (report.withdrawn, report.withheld_withdrawals) == (0, 4)
-    assert "40 %" in report.suspicious_reason
+    assert report.suspicious_reason == (
+        "4 offres publiées sur 10 (40\u00a0%) absentes du flux, au-delà du seuil de 30\u00a0% : aucune offre retirée."
+    )
     assert offers(feed).filter(status=OfferStatus.PUBLISHED).count() == 10
     [message] = mail.outbox
     assert sorted(message.to) == ["equipe@anct.gouv.fr", "flux@apec.fr"]
@@ -449,3 +451,14 @@ def test_a_document_broken_after_its_first_records_fails_and_writes_nothing(fmt,
     )
     assert run(other, broken).status == RunStatus.FAILED
     assert not offers(other).exists()
+
+
+def test_the_guard_reason_keeps_its_punctuation_and_formats_its_numbers(feed: Feed) -> None:
+    from feeds.sync import Outcome, _guard
+
+    outcome = Outcome(records=3_000)
+    reason = _guard(feed, outcome, published=12_500, to_withdraw=4_000, complete=True)
+    assert reason == (
+        "4\u202f000 offres publiées sur 12\u202f500 (32\u00a0%) absentes du flux, au-delà du seuil de 30\u00a0% : "
+        "aucune offre retirée."
+    )

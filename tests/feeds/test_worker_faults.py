@@ -405,7 +405,7 @@ def test_a_feed_with_a_tenth_of_yesterdays_records_withdraws_nothing_and_is_susp
     server.route(path, body=xml_jobs(10), headers=XML_HEADERS)
     run = run_now(feed)
     assert run.status == RunStatus.SUSPICIOUS
-    assert "90 %" in run.suspicious_reason
+    assert "90\u00a0%" in run.suspicious_reason
     assert (run.withdrawn, run.withheld_withdrawals, run.unchanged) == (0, 90, 10)
     assert published(feed) == 100
 
