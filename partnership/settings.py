@@ -31,7 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "partnership.admin_site.PartnershipAdminConfig",  # django.contrib.admin, logging in through /connexion/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

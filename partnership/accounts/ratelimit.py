@@ -1,14 +1,27 @@
-"""Failed logins, counted in the cache (Redis) per e-mail address and per client IP.
+"""The one limiter of every login entry point: failed logins counted in the cache (Redis).
 
-A fixed window: the first failure starts it, and it lasts `WINDOW_SECONDS`. Once a counter has
-reached its limit, every login attempt for that address (or from that IP) answers 429 until the
-window ends, whether the password is right or not. A successful login clears the address's count.
+Two counters, per e-mail address and per client IP:
 
-The address is never stored: the cache key holds a keyed hash of the normalised address.
+- **Per address**: `MAX_FAILURES_PER_EMAIL` failures within `WINDOW_SECONDS` lock the address for
+  a short time that grows with each lock (`LOCK_STEPS_SECONDS`: 1, 5, then 15 minutes), remembered
+  for `LOCK_MEMORY_SECONDS`. Anyone who knows an address can lock it, wherever they are: short,
+  growing locks keep that nuisance small while still stopping password guessing.
+- **Per IP**: `MAX_FAILURES_PER_IP` failures within `WINDOW_SECONDS` (a fixed window started by the
+  first failure) lock every attempt from that IP until the window ends.
+
+While either holds, every attempt answers 429, whether the password is right or not. A successful
+login clears the address's failures and its lock history.
+
+`/connexion/` and the admin's login (routed to it) go through `LoginView`, which calls this module;
+any later entry point (password reset…) must call `blocked()` and `record_failure()` too.
+
+The address is never stored: cache keys hold a keyed hash of the normalised address.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +34,8 @@ from partnership.accounts.models import UserManager
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_IP = 20
+LOCK_STEPS_SECONDS = (60, 5 * 60, 15 * 60)
+LOCK_MEMORY_SECONDS = 24 * 3600
 
 _KEY_SALT = "partnership.accounts.ratelimit"
 
@@ -29,6 +44,22 @@ _KEY_SALT = "partnership.accounts.ratelimit"
 class Subject:
     email_key: str
     ip_key: str
+
+    @property
+    def lock_key(self) -> str:
+        """Holds the moment (epoch seconds) the address's lock ends."""
+        return self.email_key.replace("login-failures:", "login-lock:", 1)
+
+    @property
+    def level_key(self) -> str:
+        """How many locks the address had lately: the next one lasts longer."""
+        return self.email_key.replace("login-failures:", "login-lock-level:", 1)
+
+
+@dataclass(frozen=True)
+class Block:
+    scope: str  # "email" or "ip": which counter is full (never the address or the IP itself)
+    retry_after: int  # seconds
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -51,25 +82,43 @@ def subject(request: HttpRequest, email: str) -> Subject:
     return Subject(email_key=f"login-failures:email:{email_digest}", ip_key=f"login-failures:ip:{ip_digest}")
 
 
-def blocked_scope(who: Subject) -> str | None:
-    """`"email"` or `"ip"` when that counter has reached its limit, else None."""
-    counts = cache.get_many([who.email_key, who.ip_key])
-    if counts.get(who.email_key, 0) >= MAX_FAILURES_PER_EMAIL:
-        return "email"
-    if counts.get(who.ip_key, 0) >= MAX_FAILURES_PER_IP:
-        return "ip"
+def blocked(who: Subject) -> Block | None:
+    """The lock that refuses this attempt, or None."""
+    values = cache.get_many([who.lock_key, who.ip_key])
+    locked_until = values.get(who.lock_key)
+    if locked_until is not None:
+        remaining = math.ceil(float(locked_until) - time.time())
+        if remaining > 0:
+            return Block("email", remaining)
+    if values.get(who.ip_key, 0) >= MAX_FAILURES_PER_IP:
+        return Block("ip", WINDOW_SECONDS)
     return None
 
 
-def record_failure(who: Subject) -> None:
-    for key in (who.email_key, who.ip_key):
-        # `add` starts the window only if none is running; `incr` keeps the key's expiry.
-        if not cache.add(key, 1, WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # the window ended between `add` and `incr`
-                cache.add(key, 1, WINDOW_SECONDS)
+def _count(key: str) -> int:
+    # `add` starts the window only if none is running; `incr` keeps the key's expiry.
+    if cache.add(key, 1, WINDOW_SECONDS):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window ended between `add` and `incr`
+        cache.add(key, 1, WINDOW_SECONDS)
+        return 1
+
+
+def record_failure(who: Subject) -> Block | None:
+    """Count one refused password; returns the lock it started, if any."""
+    _count(who.ip_key)
+    if _count(who.email_key) < MAX_FAILURES_PER_EMAIL:
+        return None
+    level = int(cache.get(who.level_key, 0))
+    seconds = LOCK_STEPS_SECONDS[min(level, len(LOCK_STEPS_SECONDS) - 1)]
+    cache.set_many({who.lock_key: time.time() + seconds}, seconds)
+    cache.set(who.level_key, level + 1, LOCK_MEMORY_SECONDS)
+    cache.delete(who.email_key)  # the next lock needs as many failures again
+    return Block("email", seconds)
 
 
 def clear_email(who: Subject) -> None:
-    cache.delete(who.email_key)
+    """After a successful login: the address starts afresh."""
+    cache.delete_many([who.email_key, who.lock_key, who.level_key])
