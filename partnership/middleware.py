@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from psycopg.errors import QueryCanceled
+
+logger = logging.getLogger(__name__)
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -19,3 +24,26 @@ class NoStoreForAuthenticatedMiddleware:
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
             response.headers.pop("Expires", None)
         return response
+
+
+def is_statement_timeout(exception: BaseException) -> bool:
+    """A database statement cancelled by `statement_timeout` (SQLSTATE 57014)."""
+    return isinstance(exception, OperationalError) and isinstance(exception.__cause__, QueryCanceled)
+
+
+class StatementTimeoutMiddleware:
+    """A statement cut by the web's statement timeout answers the French 503 page, not a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_statement_timeout(exception):
+            return None
+        logger.error("statement timeout on %s", request.path, exc_info=exception)
+        from partnership.views import service_unavailable
+
+        return service_unavailable(request, "Cette page a demandé trop de temps de calcul.", retry_after=30)

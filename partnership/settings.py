@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "partnership.observability.UserIdMiddleware",
     "partnership.middleware.NoStoreForAuthenticatedMiddleware",
+    "partnership.middleware.StatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,8 +113,14 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # A web request's queries are small: parallel workers cost more to start than they save, and on a
 # small machine they take the cores other requests need (measured at 100,000 offers: a 9 ms count
 # ran as a parallel index-only scan). DB_PARALLEL_WORKERS raises it for a bigger server.
+# No statement may hold a web worker longer than DB_STATEMENT_TIMEOUT_MS: a query that does answers
+# the French 503 page (partnership.middleware.StatementTimeoutMiddleware). Celery workers, beat and
+# management commands switch to DB_BACKGROUND_STATEMENT_TIMEOUT_MS when they start (partnership.db).
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 2000)
+DB_BACKGROUND_STATEMENT_TIMEOUT_MS = env_int("DB_BACKGROUND_STATEMENT_TIMEOUT_MS", 3600 * 1000)
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0)}"
+    f" -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
 )
 if env_bool("DB_POOL", False):
     # psycopg 3's connection pool, one per process; Django requires CONN_MAX_AGE = 0 with it.
@@ -237,7 +244,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Talents des territoires <ne-pas-repondre@talents-territoires.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Security (baseline; issue 5 hardens it further) -----------------------------------
+# --- Security ------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

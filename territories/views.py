@@ -17,7 +17,6 @@ from territories.enums import ProgrammeCode
 from territories.models import Commune, Departement, OldCommuneCode, Programme, Qpv, Region
 
 PROGRAMME_PAGE_SIZE = 50
-COMMUNE_SEARCH_LIMIT = 10
 
 
 def _territories_link() -> tuple[str, str]:
@@ -182,6 +181,7 @@ def _qpv_rows(query: str, departement_code: str) -> QuerySet[Qpv]:
 @require_GET
 @cache_control(public=True, max_age=3600)
 def commune_autocomplete(request: HttpRequest) -> JsonResponse:
+    query = request.GET.get("q", "")
     results = [
         {
             "code": commune.code,
@@ -192,6 +192,12 @@ def commune_autocomplete(request: HttpRequest) -> JsonResponse:
             "population": commune.population,
             "url": commune.get_absolute_url(),
         }
-        for commune in queries.autocomplete(request.GET.get("q", ""))
+        for commune in queries.autocomplete(query)
     ]
-    return JsonResponse({"results": results})
+    answer: dict[str, Any] = {"results": results}
+    if len(query.strip()) > queries.AUTOCOMPLETE_MAX_LENGTH:
+        answer["tronque"] = True
+        answer["message"] = (
+            f"Seuls les {queries.AUTOCOMPLETE_MAX_LENGTH} premiers caractères de la recherche ont été pris en compte."
+        )
+    return JsonResponse(answer)

@@ -96,3 +96,27 @@ def test_name_search_uses_the_trigram_index(q):
     plan = autocomplete_queryset(q).explain()
     assert "commune_search_name_trgm" in plan, plan
     assert "Seq Scan on territories_commune" not in plan, plan
+
+
+def test_long_text_is_cut_before_it_reaches_the_database(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from territories.queries import AUTOCOMPLETE_MAX_LENGTH
+
+    long_text = "egletons" + " zq" * 1300  # 3,908 characters, under gunicorn's URL limit
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"q": long_text})
+    answer = response.json()
+    assert response.status_code == 200
+    assert answer["tronque"] is True
+    assert answer["message"] == "Seuls les 60 premiers caractères de la recherche ont été pris en compte."
+    [query] = queries.captured_queries
+    # The longest literal the database is given is the cut text, normalised.
+    literals = [part for part in query["sql"].split("'") if "zq" in part]
+    assert literals and max(len(part) for part in literals) <= AUTOCOMPLETE_MAX_LENGTH
+    assert "tronque" not in results_answer(client, "egletons")
+
+
+def results_answer(client, q):
+    return client.get(URL, {"q": q}).json()
