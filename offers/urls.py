@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers import feeds
+from offers import syndication
 from offers.views import detail, search
 
 app_name = "offers"
@@ -8,8 +8,8 @@ app_name = "offers"
 # Public URLs: stable, pinned by tests/offers/test_urls.py.
 urlpatterns = [
     path("", search.search, name="search"),
-    path("flux.rss", feeds.OfferRssFeed(), name="feed-rss"),
-    path("flux.atom", feeds.OfferAtomFeed(), name="feed-atom"),
+    path("flux.rss", syndication.OfferRssFeed(), name="feed-rss"),
+    path("flux.atom", syndication.OfferAtomFeed(), name="feed-atom"),
     path("<int:pk>/", detail.detail_redirect, name="detail-short"),
     path("<int:pk>-<slug:slug>/", detail.detail, name="detail"),
 ]

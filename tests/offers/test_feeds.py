@@ -83,3 +83,22 @@ def test_feed_size_and_query_count(client, django_assert_max_num_queries, monkey
     with django_assert_max_num_queries(2):
         response = client.get("/offres/flux.rss?commune=19272")
     assert len(ET.fromstring(response.content).find("channel").findall("item")) == 3
+
+
+HOSTILE = "postes <PC> & </script><script>alert(8)</script> « fin »"
+
+
+@pytest.mark.parametrize("path", ["/offres/flux.rss", "/offres/flux.atom"])
+def test_plain_text_reaches_feed_readers_as_text_not_html(client, path):
+    import html
+
+    OfferFactory(title="Technicien réseau", description="<p>x</p>", description_text=HOSTILE)
+    root = ET.fromstring(client.get(path).content)
+    if path.endswith(".rss"):
+        summary = root.find("channel/item/description")
+    else:
+        summary = root.find(f"{ATOM}entry/{ATOM}summary")
+        assert summary.get("type") == "html"
+    # What the XML carries is HTML: once a reader decodes it as HTML, it shows the text as written.
+    assert "<script>" not in summary.text and "<PC>" not in summary.text
+    assert html.unescape(summary.text) == HOSTILE

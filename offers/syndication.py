@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from offers import search as engine
@@ -61,7 +62,9 @@ class OfferRssFeed(Feed):
         return f"{item.title} – {item.employer_name}, {item.commune.name} ({item.departement_id})"
 
     def item_description(self, item: Offer) -> str:
-        return Truncator(item.description_text).words(SUMMARY_WORDS)
+        # RSS <description> and Atom <summary type="html"> hold HTML: the plain text is escaped, so that
+        # « postes <PC> » reads as written and a `<script>` in a source's text stays text.
+        return escape(Truncator(item.description_text).words(SUMMARY_WORDS))
 
     def item_link(self, item: Offer) -> str:
         return item.get_absolute_url()
