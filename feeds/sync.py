@@ -27,6 +27,7 @@ back-off; the command fails at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -74,6 +75,7 @@ from offers.enums import (
 )
 from offers.models import Offer
 from partnership.formatting import number
+from partnership.text import has_unsafe_characters, strip_unsafe_characters, visible_controls
 
 logger = logging.getLogger(__name__)
 
@@ -321,8 +323,21 @@ def _row(data: OfferData, *, source: str, external_id: str, digest: str, now: dt
     )
 
 
+_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(OfferData) if f.type in ("str", str))
+
+
+def strip_unsafe_text(data: OfferData) -> None:
+    """Remove control and bidi-override characters from every text of `data` (in place): one NUL in a
+    cell must not fail the whole run (PostgreSQL refuses it), nor « ‮gnp.exe » reach a page."""
+    for name in _TEXT_FIELDS:
+        value = getattr(data, name)
+        if has_unsafe_characters(value):
+            setattr(data, name, strip_unsafe_characters(value).strip())
+
+
 def _map(fmt: Any, record: SourceRecord, context: MappingContext) -> OfferData:
     data = fmt.to_offer(record, context)
+    strip_unsafe_text(data)
     check_offer(data)
     # Without a publication date the offer is published now: its end date must be later than now.
     if data.expires_at is not None and data.expires_at <= context.now:
@@ -332,7 +347,11 @@ def _map(fmt: Any, record: SourceRecord, context: MappingContext) -> OfferData:
 
 def _reject(outcome: Outcome, record: SourceRecord, reason: str) -> None:
     outcome.rejections.append(
-        RejectedRecord(external_id=record.external_id[:200], reason=reason, raw=record.raw_text())
+        RejectedRecord(
+            external_id=visible_controls(record.external_id)[:200],
+            reason=visible_controls(reason),
+            raw=visible_controls(record.raw_text()),
+        )
     )
 
 
@@ -452,6 +471,9 @@ def _sync(
                     continue
                 if len(external_id) > 200:
                     _reject(outcome, record, f"Identifiant trop long : {len(external_id)} caractères pour 200 au plus")
+                    continue
+                if has_unsafe_characters(external_id):
+                    _reject(outcome, record, "Identifiant invalide : il contient un caractère de contrôle")
                     continue
                 if external_id in seen:
                     outcome.duplicates += 1

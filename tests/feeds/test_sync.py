@@ -462,3 +462,51 @@ def test_the_guard_reason_keeps_its_punctuation_and_formats_its_numbers(feed: Fe
         "4\u202f000 offres publiées sur 12\u202f500 (32\u00a0%) absentes du flux, au-delà du seuil de 30\u00a0% : "
         "aucune offre retirée."
     )
+
+
+CSV_HEADER = "reference;titre;description;employeur;contrat;code_insee\n"
+
+
+@pytest.fixture
+def csv_feed() -> Feed:
+    return Feed.objects.create(
+        name="Partenaire", slug="partenaire", format="csv", location="/dev/null", default_kind="vte"
+    )
+
+
+def test_a_nul_byte_in_one_csv_cell_fails_neither_the_run_nor_the_next(csv_feed: Feed) -> None:
+    body = (
+        CSV_HEADER
+        + "R1;Technicien\x00 réseau;Texte\x00 utile\x07;Mairie;cdi;74010\n"
+        + "R2;Agent\u202e gnp.exe;Texte;Forges\u2066 du Centre\u2069;cdi;19272\n"
+        + "R\x003;Intitulé;Texte;Mairie;cdi;74010\n"
+        + "R4;Chargé de mission;Texte;Mairie;cdi;74010\n"
+    ).encode()
+    for _ in range(2):  # the second run finds the first one's offers unchanged
+        report = run(csv_feed, body)
+        assert report.status == RunStatus.SUCCEEDED, report.error
+    assert (report.records, report.unchanged, report.rejected) == (4, 3, 1)
+    stored = {o.external_id: o for o in offers(csv_feed)}
+    assert set(stored) == {"R1", "R2", "R4"}
+    assert stored["R1"].title == "Technicien réseau"
+    assert stored["R1"].description_text == "Texte utile"
+    assert stored["R2"].title == "Agent gnp.exe"
+    assert stored["R2"].employer_name == "Forges du Centre"
+    [rejected] = RejectedRecord.objects.filter(run=report)
+    assert rejected.reason == "Identifiant invalide : il contient un caractère de contrôle"
+    assert rejected.external_id == "R\\x003" and "R\\x003;Intitulé" in rejected.raw
+
+
+def test_a_nul_in_a_france_travail_record_is_stripped(django_db_blocker) -> None:
+    feed = Feed.objects.create(
+        name="France Travail", slug="ft", format="france-travail", location="/dev/null", default_kind="vte"
+    )
+    sample = json.loads((Path(__file__).parent / "samples" / "france_travail_search.json").read_text())
+    first = sample["resultats"][0]
+    first["intitule"] = "Ingénieur\u0000 process"
+    first["description"] = "Rejoignez\u0000 l'équipe\u202e."
+    report = run(feed, json.dumps(sample).encode())
+    assert report.status == RunStatus.SUCCEEDED, report.error
+    offer = offers(feed).get(external_id=first["id"])
+    assert offer.title == "Ingénieur process"
+    assert "\x00" not in offer.description_text and "\u202e" not in offer.description_text

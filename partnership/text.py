@@ -1,0 +1,28 @@
+"""Text from outside (feeds, forms, query strings) made safe to store and show.
+
+- C0 control characters but tab and newline, and DEL: PostgreSQL refuses NUL in text, and the
+  others have no place in an offer.
+- Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they make
+  « ‮gnp.exe » read as « exe.png ». Ordinary right-to-left text needs none of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def has_unsafe_characters(text: str) -> bool:
+    return UNSAFE_CHARACTERS.search(text) is not None
+
+
+def strip_unsafe_characters(text: str) -> str:
+    """`text` without control and bidirectional-override characters (tab and newline kept)."""
+    return UNSAFE_CHARACTERS.sub("", text)
+
+
+def visible_controls(text: str) -> str:
+    """`text` with each unsafe character shown as its code (« \\x00 », « \\u202e »): for staff reading
+    a record as received."""
+    return UNSAFE_CHARACTERS.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
