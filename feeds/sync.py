@@ -18,8 +18,9 @@ A run (`run_feed`):
    deleted), unless the guard stops it: an empty feed, an incomplete one (the API's cap), or more
    than the feed's threshold of its published offers to withdraw → nothing withdrawn, the run is
    « suspecte » and staff are e-mailed;
-6. commits (or rolls back a dry run), saves the report and the rejected records, ANALYZEs the table
-   after a large change, and makes cached offer pages stale.
+6. saves the report and the rejected records in the same transaction, so that the report always
+   tells what the run did, and commits (a dry run rolls back, then saves its report); ANALYZEs the
+   table after a large change, and makes cached offer pages stale.
 
 Network faults (`FeedError.retryable`) propagate to the caller: the Celery task retries them with
 back-off; the command fails at once.
@@ -438,11 +439,11 @@ class _LazyPlaces:
 
 def _sync(
     feed: Feed,
+    run: FeedRun,
     source: Source,
     *,
     now: dt.datetime,
     progress: Progress | None,
-    dry_run: bool,
 ) -> Outcome:
     started = time.perf_counter()
 
@@ -519,32 +520,45 @@ def _sync(
                 [withdrawn_status, now, now, absent],
             )
             outcome.withdrawn = cursor.rowcount
-        if dry_run:
-            transaction.set_rollback(True)
-        elif outcome.created or outcome.updated or outcome.withdrawn:
-            bump_offers_version()  # after commit
         outcome.timings["withdrawn"] = time.perf_counter() - started
+        if run.dry_run:
+            transaction.set_rollback(True)
+        else:
+            if outcome.created or outcome.updated or outcome.withdrawn:
+                bump_offers_version()  # after commit
+            # The report commits with the offers: it always tells what the run did.
+            _finish(run, outcome, status=_status(outcome))
+    if run.dry_run:
+        _finish(run, outcome, status=_status(outcome))
     outcome.timings["committed"] = time.perf_counter() - started
     return outcome
+
+
+def _status(outcome: Outcome) -> str:
+    return RunStatus.SUSPICIOUS if outcome.suspicious_reason else RunStatus.SUCCEEDED
+
+
+_REPORTED = (
+    "records",
+    "created",
+    "updated",
+    "unchanged",
+    "withdrawn",
+    "rejected",
+    "duplicates",
+    "withheld_withdrawals",
+    "suspicious_reason",
+)
+_NOTHING = {"suspicious_reason": ""}
 
 
 def _finish(run: FeedRun, outcome: Outcome | None, *, status: str, error: str = "") -> FeedRun:
     run.status = status
     run.finished_at = timezone.now()
     run.error = error
-    if outcome is not None:
-        for name in (
-            "records",
-            "created",
-            "updated",
-            "unchanged",
-            "withdrawn",
-            "rejected",
-            "duplicates",
-            "withheld_withdrawals",
-            "suspicious_reason",
-        ):
-            setattr(run, name, getattr(outcome, name))
+    # Without an outcome (a failed run) nothing was written: the counts say so.
+    for name in _REPORTED:
+        setattr(run, name, getattr(outcome, name) if outcome is not None else _NOTHING.get(name, 0))
     with transaction.atomic():
         run.save()
         if outcome is not None and outcome.rejections:
@@ -593,7 +607,7 @@ def run_feed(
             with _no_gc():
                 source = open_source(feed, limits, stream=stream, allow_any_file=allow_any_file)
                 try:
-                    outcome = _sync(feed, source, now=timezone.now(), progress=progress, dry_run=run.dry_run)
+                    outcome = _sync(feed, run, source, now=timezone.now(), progress=progress)
                 finally:
                     source.close()
         except FeedError as error:
@@ -610,8 +624,7 @@ def run_feed(
             _finish(run, None, status=RunStatus.FAILED, error=f"Erreur interne : {type(error).__name__}")
             alert(run)
             raise
-    status = RunStatus.SUSPICIOUS if outcome.suspicious_reason else RunStatus.SUCCEEDED
-    _finish(run, outcome, status=status)
+    status = run.status
     if not run.dry_run and outcome.created + outcome.updated + outcome.withdrawn >= ANALYZE_AFTER_CHANGES:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE offers_offer")

@@ -510,3 +510,24 @@ def test_a_nul_in_a_france_travail_record_is_stripped(django_db_blocker) -> None
     offer = offers(feed).get(external_id=first["id"])
     assert offer.title == "Ingénieur process"
     assert "\x00" not in offer.description_text and "\u202e" not in offer.description_text
+
+
+def test_the_report_commits_with_the_offers_or_not_at_all(feed: Feed, monkeypatch) -> None:
+    # A worker lost between the offers and the report used to leave the offers committed and the run
+    # « en cours »; the report now belongs to the offers' transaction: both or neither.
+    def lost(*args, **kwargs):
+        raise RuntimeError("worker lost while writing the report")
+
+    monkeypatch.setattr(RejectedRecord.objects, "bulk_create", lost)
+    body = document([job(1), job(2, reference="")])  # one record set aside: the report writes it
+    with pytest.raises(RuntimeError):
+        run(feed, body)
+    assert not offers(feed).exists()
+    report = FeedRun.objects.get(feed=feed)
+    assert report.status == RunStatus.FAILED
+    assert (report.records, report.created, report.rejected) == (0, 0, 0)
+
+    monkeypatch.undo()
+    report = run(feed, body)
+    assert (report.status, report.created, report.rejected) == (RunStatus.SUCCEEDED, 1, 1)
+    assert offers(feed).count() == 1
