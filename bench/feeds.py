@@ -377,6 +377,9 @@ def main() -> int:
     from django.db import connection
 
     from offers.models import Offer
+    from partnership.db import use_background_statement_timeout
+
+    use_background_statement_timeout()  # a benchmark does a command's work
 
     say(f"Database {connection.settings_dict['NAME']}: {Offer.objects.count():,} offers before ({load()})")
     places = commune_places()

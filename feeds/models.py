@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -96,9 +98,19 @@ class Feed(models.Model):
         return self.location.startswith(("http://", "https://"))
 
 
+UNFINISHED = ~Q(status__in=FINISHED_STATUSES)
+
+
 class FeedRunQuerySet(models.QuerySet["FeedRun"]):
     def unfinished(self) -> FeedRunQuerySet:
-        return self.exclude(status__in=FINISHED_STATUSES)
+        return self.filter(UNFINISHED)
+
+    def lost(self, now: dt.datetime) -> FeedRunQuerySet:
+        """Runs « en cours » whose process has not given a sign of life for FEEDS_RUN_LOST_AFTER seconds."""
+        cutoff = now - dt.timedelta(seconds=settings.FEEDS_RUN_LOST_AFTER)
+        return self.filter(status=RunStatus.RUNNING).filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        )
 
 
 class FeedRun(models.Model):
@@ -113,6 +125,10 @@ class FeedRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     attempts = models.PositiveSmallIntegerField("essais", default=0)
+    # The process carrying the run (host:pid) and its last sign of life, written every
+    # FEEDS_RUN_HEARTBEAT_SECONDS while it runs: a run whose process died is seen within minutes.
+    worker = models.CharField("processus", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True)
 
     queued_at = models.DateTimeField("demandée le", auto_now_add=True)
     started_at = models.DateTimeField("commencée le", null=True, blank=True)
@@ -142,6 +158,9 @@ class FeedRun(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="feedrun_status_valid"),
             models.CheckConstraint(condition=Q(trigger__in=RunTrigger.values), name="feedrun_trigger_valid"),
+            # At most one run of a feed waiting or going on: two clicks, the dispatcher and the command
+            # cannot queue a second one, whatever their timing.
+            models.UniqueConstraint(fields=["feed"], condition=UNFINISHED, name="feedrun_one_unfinished_per_feed"),
         ]
 
     def __str__(self) -> str:

@@ -1,30 +1,69 @@
-"""Asking for a feed run: the one way runs are queued (staff button, beat dispatcher)."""
+"""Asking for a feed run, the one way runs are queued (staff button, beat dispatcher, command), and
+closing runs whose process was lost."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from feeds.enums import RunTrigger
+from feeds.enums import RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun
 from partnership.accounts.models import User
 
 
-def request_run(feed: Feed, *, trigger: str = RunTrigger.STAFF, user: User | AnonymousUser | None = None) -> FeedRun:
-    """Record a queued run and send its task once the current transaction commits.
+def request_run(
+    feed: Feed,
+    *,
+    trigger: str = RunTrigger.STAFF,
+    user: User | AnonymousUser | None = None,
+    dry_run: bool = False,
+    send: bool = True,
+) -> FeedRun | None:
+    """Record a queued run and send its task once the current transaction commits; None when the feed
+    already has a run waiting or going on (the database holds one at most: `feedrun_one_unfinished_per_feed`).
 
     The task id is chosen here and stored on the run, so the run can be found from the worker's logs
-    and a task delivered again (after a worker was lost) picks up the same run.
+    and a task delivered again (after a worker was lost) picks up the same run. `send=False` records
+    the run only, for the command line, which carries it out itself.
     """
     from feeds.tasks import sync_feed
 
-    run = FeedRun.objects.create(
-        feed=feed,
-        trigger=trigger,
-        requested_by=user if isinstance(user, User) else None,
-        task_id=str(uuid.uuid4()),
-    )
-    transaction.on_commit(lambda: sync_feed.apply_async(args=[run.pk], task_id=run.task_id))
+    try:
+        with transaction.atomic():
+            run = FeedRun.objects.create(
+                feed=feed,
+                trigger=trigger,
+                dry_run=dry_run,
+                requested_by=user if isinstance(user, User) else None,
+                task_id=str(uuid.uuid4()) if send else "",
+            )
+    except IntegrityError:
+        return None
+    if send:
+        transaction.on_commit(lambda: sync_feed.apply_async(args=[run.pk], task_id=run.task_id))
     return run
+
+
+LOST_ERROR = (
+    "Interrompue : le processus qui la menait ne donnait plus signe de vie depuis plus de {minutes} min "
+    "(arrêté ou tué) ; rien de cette tentative n’a été enregistré."
+)
+
+
+def mark_lost_runs(now: dt.datetime | None = None) -> int:
+    """Close the runs « en cours » whose process stopped giving signs of life; returns how many.
+
+    Their writes were one transaction, which died with the process: nothing of them is in the
+    database. The feed may run again at once; should the process come back after all, the feed's
+    advisory lock keeps the two apart and its report overwrites this one.
+    """
+    now = now or timezone.now()
+    minutes = max(1, round(settings.FEEDS_RUN_LOST_AFTER / 60))
+    return FeedRun.objects.lost(now).update(
+        status=RunStatus.INTERRUPTED, finished_at=now, error=LOST_ERROR.format(minutes=minutes)
+    )

@@ -3,8 +3,9 @@
 A run (`run_feed`):
 
 1. takes the feed's lock (a PostgreSQL session advisory lock: at most one run of a feed at a time, and
-   the lock goes with the connection when a worker dies), and marks any other run of the feed still
-   « en cours » as interrupted;
+   the lock goes with the connection when a worker dies), records which process runs it, and writes a
+   sign of life every FEEDS_RUN_HEARTBEAT_SECONDS from a thread of its own (`heartbeat`), from which a
+   run whose process died is seen and closed (`feeds.services.mark_lost_runs`);
 2. reads the records (`feeds.sources.open_location` + the format's `parse`, or the France Travail
    API client), in one transaction with the writes, so a run that fails or is killed leaves nothing;
 3. for each record: id required, duplicates of an id inside the feed counted and skipped (the first
@@ -33,6 +34,9 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import os
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -63,7 +67,7 @@ from feeds.records import (
     SourceRecord,
 )
 from feeds.sources import open_location, too_big
-from offers.bulk import COPY_COLUMNS, prefer_lz4
+from offers.bulk import COPY_COLUMNS, prepare_bulk_write
 from offers.cache import bump_offers_version
 from offers.enums import (
     Contract,
@@ -75,6 +79,7 @@ from offers.enums import (
     Remote,
 )
 from offers.models import Offer
+from partnership.db import allow_long_statements
 from partnership.formatting import number
 from partnership.text import has_unsafe_characters, strip_unsafe_characters, visible_controls
 
@@ -460,7 +465,7 @@ def _sync(
 
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg 3, for COPY
-        prefer_lz4(cursor)
+        prepare_bulk_write(cursor)
         with cursor.copy(f"COPY offers_offer ({columns}) FROM STDIN") as copy:  # noqa: S608  # nosec B608
             for record in source.records:
                 outcome.records += 1
@@ -569,18 +574,41 @@ def _finish(run: FeedRun, outcome: Outcome | None, *, status: str, error: str = 
 
 
 def start_run(run: FeedRun) -> None:
-    """Mark `run` as running (one more attempt); the other runs of its feed left « en cours » by a lost
-    process are interrupted (the caller holds the feed's lock: no other run is really going on)."""
+    """Mark `run` as running (one more attempt) by this process, with a first sign of life."""
     now = timezone.now()
-    FeedRun.objects.filter(feed_id=run.feed_id, status=RunStatus.RUNNING).exclude(pk=run.pk).update(
-        status=RunStatus.INTERRUPTED,
-        finished_at=now,
-        error="Interrompue : le processus qui la menait s'est arrêté avant la fin.",
-    )
     run.status = RunStatus.RUNNING
     run.attempts += 1
     run.started_at = run.started_at or now
-    run.save(update_fields=["status", "attempts", "started_at"])
+    run.worker = f"{socket.gethostname()}:{os.getpid()}"[:200]
+    run.heartbeat_at = now
+    run.error = ""
+    run.save(update_fields=["status", "attempts", "started_at", "worker", "heartbeat_at", "error"])
+
+
+@contextmanager
+def heartbeat(run: FeedRun, every: float) -> Iterator[None]:
+    """Write the run's sign of life every `every` seconds while the block runs.
+
+    From a thread with its own database connection, in autocommit: the run's own connection is
+    inside its long transaction, whose writes nobody sees before the end."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                FeedRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+        except Exception:  # the run goes on; without heartbeats it may be taken for lost
+            logger.exception("feed run %s: heartbeat failed", run.pk)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    thread = threading.Thread(target=beat, name=f"feed-run-{run.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
 
 
 def run_feed(
@@ -604,7 +632,7 @@ def run_feed(
     with feed_lock(feed):
         start_run(run)
         try:
-            with _no_gc():
+            with _no_gc(), heartbeat(run, settings.FEEDS_RUN_HEARTBEAT_SECONDS):
                 source = open_source(feed, limits, stream=stream, allow_any_file=allow_any_file)
                 try:
                     outcome = _sync(feed, run, source, now=timezone.now(), progress=progress)
@@ -626,7 +654,8 @@ def run_feed(
             raise
     status = run.status
     if not run.dry_run and outcome.created + outcome.updated + outcome.withdrawn >= ANALYZE_AFTER_CHANGES:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            allow_long_statements(cursor)
             cursor.execute("ANALYZE offers_offer")
     outcome.timings["total"] = time.perf_counter() - started
     run.timings = outcome.timings

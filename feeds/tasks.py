@@ -7,9 +7,9 @@
   whole worker did); the run's writes were one transaction, so the next attempt starts clean.
   Network faults are retried with exponential back-off; another run holding the feed's lock makes
   this one wait and try again.
-- `dispatch_due_feeds()`: every 5 minutes, queues a run of each enabled feed whose interval has
-  elapsed since its last run, and closes runs lost on the way (queued or running for longer than the
-  visibility timeout).
+- `dispatch_due_feeds()`: every 5 minutes, closes the runs that were lost (a running one whose
+  process stopped writing its heartbeat, a queued one older than the visibility timeout) and queues a
+  run of each enabled feed whose interval has elapsed since its last run, or whose last run was lost.
 - `purge_old_runs()`: daily, deletes run reports older than FEEDS_RUN_RETENTION_DAYS.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from feeds.enums import RunStatus, RunTrigger
@@ -72,25 +72,34 @@ def sync_feed(self: Any, run_id: int) -> str:
 
 @shared_task
 def dispatch_due_feeds() -> list[int]:
-    """Queue a run of every enabled feed that is due; returns the ids of the runs queued."""
-    from feeds.services import request_run
+    """Queue a run of every enabled feed that is due; returns the ids of the runs queued.
+
+    First closes the runs that were lost: « en cours » with no sign of life from their process
+    (`mark_lost_runs`), or waiting for longer than the broker keeps a task. A feed whose last run was
+    interrupted so is due at once (at least once: the lost work is done again).
+    """
+    from feeds.services import mark_lost_runs, request_run
 
     now = timezone.now()
-    lost_after = dt.timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 600)
-    FeedRun.objects.unfinished().filter(queued_at__lt=now - lost_after).update(
+    mark_lost_runs(now)
+    waited_too_long = dt.timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 600)
+    FeedRun.objects.unfinished().exclude(status=RunStatus.RUNNING).filter(queued_at__lt=now - waited_too_long).update(
         status=RunStatus.INTERRUPTED,
         finished_at=now,
-        error="Interrompue : la tâche n'a pas abouti dans le délai prévu (perdue par la file d'attente).",
+        error="Interrompue : la tâche n’a pas abouti dans le délai prévu (perdue par la file d’attente).",
     )
-    busy = set(FeedRun.objects.unfinished().values_list("feed_id", flat=True))
     queued = []
-    feeds = Feed.objects.filter(enabled=True).annotate(last_queued=Max("runs__queued_at"))
+    feeds = (
+        Feed.objects.filter(enabled=True)
+        .exclude(pk__in=FeedRun.objects.unfinished().values("feed_id"))
+        .annotate(last_queued=Max("runs__queued_at", filter=~Q(runs__status=RunStatus.INTERRUPTED)))
+    )
     for feed in feeds:
-        if feed.pk in busy:
-            continue
         last = feed.last_queued
         if last is None or last + dt.timedelta(minutes=feed.interval_minutes) <= now:
-            queued.append(request_run(feed, trigger=RunTrigger.SCHEDULE).pk)
+            run = request_run(feed, trigger=RunTrigger.SCHEDULE)
+            if run is not None:  # None: queued meanwhile by someone else
+                queued.append(run.pk)
     return queued
 
 

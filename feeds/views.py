@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from feeds.enums import RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun
-from feeds.services import request_run
+from feeds.services import mark_lost_runs, request_run
 
 RUNS_PER_PAGE = 50
 REJECTED_PER_PAGE = 50
@@ -144,22 +146,49 @@ def feed_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required
 def run_now(request: HttpRequest, slug: str) -> HttpResponse:
-    with transaction.atomic():
-        # The feed's row is locked so that two clicks at once cannot both queue a run.
-        feed = get_object_or_404(Feed.objects.select_for_update(), slug=slug)
-        if FeedRun.objects.unfinished().filter(feed=feed).exists():
-            messages.warning(
-                request,
-                f"Une synchronisation du flux « {feed.name} » est déjà en file d’attente ou en cours : "
-                "aucune autre n’a été demandée.",
-            )
-        else:
-            request_run(feed, trigger=RunTrigger.STAFF, user=request.user)
-            text = f"La synchronisation du flux « {feed.name} » est demandée : elle commence dans quelques instants."
-            if not feed.enabled:
-                text += " Ce flux est désactivé : il est synchronisé cette fois-ci, mais pas selon sa fréquence."
-            messages.success(request, text)
+    feed = get_object_or_404(Feed, slug=slug)
+    now = timezone.now()
+    lost = list(FeedRun.objects.lost(now).filter(feed=feed).values_list("heartbeat_at", flat=True))
+    mark_lost_runs(now)
+    run = request_run(feed, trigger=RunTrigger.STAFF, user=request.user)
+    if run is None:
+        messages.warning(request, busy_message(feed, now))
+        return redirect(feed.get_absolute_url())
+    text = f"La synchronisation du flux « {feed.name} » est demandée : elle commence dans quelques instants."
+    if lost:
+        since = f" depuis {local_time(lost[0])}" if lost[0] else ""
+        text = (
+            f"La synchronisation précédente ne donnait plus signe de vie{since} : son processus s’est arrêté, "
+            "elle est marquée interrompue et rien n’en a été enregistré. " + text
+        )
+    if not feed.enabled:
+        text += " Ce flux est désactivé : il est synchronisé cette fois-ci, mais pas selon sa fréquence."
+    messages.success(request, text)
     return redirect(feed.get_absolute_url())
+
+
+def local_time(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%H:%M:%S}"
+
+
+def busy_message(feed: Feed, now: dt.datetime) -> str:
+    """Why « Lancer maintenant » queued nothing: what the feed's unfinished run is doing."""
+    run = FeedRun.objects.unfinished().filter(feed=feed).first()
+    text = f"Une synchronisation du flux « {feed.name} » est déjà "
+    if run is None:  # finished meanwhile
+        return text + "demandée : aucune autre n’a été demandée."
+    if run.status == RunStatus.RUNNING and run.heartbeat_at:
+        ago = max(0, round((now - run.heartbeat_at).total_seconds()))
+        text += (
+            f"en cours depuis {local_time(run.started_at or run.queued_at)} "
+            f"(dernier signe de vie il y a {ago} s ; sans signe de vie pendant "
+            f"{max(1, round(settings.FEEDS_RUN_LOST_AFTER / 60))} min, elle sera tenue pour perdue)"
+        )
+    elif run.status == RunStatus.RETRYING:
+        text += f"en attente d’un nouvel essai ({run.error})"
+    else:
+        text += f"en file d’attente depuis {local_time(run.queued_at)}"
+    return text + " : aucune autre n’a été demandée."
 
 
 @require_safe

@@ -7,6 +7,7 @@ from typing import Any
 import psycopg
 
 from offers.models import Offer
+from partnership.db import allow_long_statements
 
 # The columns of offers_offer a COPY writes, in table order: all but the id and the generated search vector.
 COPY_COLUMNS: tuple[str, ...] = tuple(
@@ -16,9 +17,12 @@ COPY_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
-def prefer_lz4(cursor: psycopg.Cursor[Any]) -> None:
-    """Compress the large values of this transaction (descriptions, vectors) with lz4 when the server
-    has it: faster to write than the default pglz (about 15 % of a 100,000-offer COPY)."""
+def prepare_bulk_write(cursor: psycopg.Cursor[Any]) -> None:
+    """At the start of a bulk writer's transaction: statements as long as a background process's
+    (a test or a benchmark may write from a web-like process, whose statements are cut at 2 s), and
+    the large values (descriptions, vectors) compressed with lz4 when the server has it: faster to
+    write than the default pglz (about 15 % of a 100,000-offer COPY)."""
+    allow_long_statements(cursor)
     cursor.execute(
         "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'",
     )

@@ -45,7 +45,7 @@ import psycopg
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from offers.bulk import prefer_lz4
+from offers.bulk import prepare_bulk_write
 from offers.cache import bump_offers_version
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, OfferStatus, Remote
 from offers.models import Offer
@@ -1198,7 +1198,7 @@ def seed_demo_offers(
     columns = ", ".join(COLUMNS)
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg 3 cursor, for COPY
-        prefer_lz4(cursor)
+        prepare_bulk_write(cursor)
         if replace:
             report.deleted = _delete_demo_offers(cursor, table)
         cursor.execute(

@@ -8,9 +8,10 @@ start, so a feed run or an import is not cut at two seconds.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 
 _TIMEOUT_OPTION = re.compile(r"-c statement_timeout=\d+")
 
@@ -29,3 +30,16 @@ def set_statement_timeout(milliseconds: int) -> None:
 
 def use_background_statement_timeout() -> None:
     set_statement_timeout(settings.DB_BACKGROUND_STATEMENT_TIMEOUT_MS)
+
+
+def allow_long_statements(cursor: Any | None = None) -> None:
+    """Inside a transaction: its statements may run as long as a background process's.
+
+    For the bulk writers and the territories import, which a web process (a test, a benchmark)
+    may also call: `SET LOCAL` ends with the transaction."""
+    sql = f"SET LOCAL statement_timeout = {int(settings.DB_BACKGROUND_STATEMENT_TIMEOUT_MS)}"
+    if cursor is not None:
+        cursor.execute(sql)
+        return
+    with connection.cursor() as django_cursor:
+        django_cursor.execute(sql)

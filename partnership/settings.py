@@ -303,6 +303,10 @@ FEEDS_RETRY_BACKOFF = float(env_int("FEEDS_RETRY_BACKOFF", 60))
 FEEDS_RETRY_BACKOFF_MAX = float(env_int("FEEDS_RETRY_BACKOFF_MAX", 3600))
 # Extra addresses told about suspicious or failed runs, besides the active staff accounts.
 FEEDS_ALERT_EMAILS = env_list("FEEDS_ALERT_EMAILS", [])
+# A running feed run writes a sign of life every FEEDS_RUN_HEARTBEAT_SECONDS; one silent for
+# FEEDS_RUN_LOST_AFTER seconds is marked lost (its worker died) and the feed may run again.
+FEEDS_RUN_HEARTBEAT_SECONDS = env_int("FEEDS_RUN_HEARTBEAT_SECONDS", 15)
+FEEDS_RUN_LOST_AFTER = env_int("FEEDS_RUN_LOST_AFTER", 120)
 # Run reports (and the records they set aside) are kept this many days.
 FEEDS_RUN_RETENTION_DAYS = env_int("FEEDS_RUN_RETENTION_DAYS", 90)
 # France Travail "Offres d'emploi v2" API (credentials from <prefix>_CLIENT_ID / <prefix>_CLIENT_SECRET).

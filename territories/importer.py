@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from django.utils.text import slugify
 from psycopg import sql
 
+from partnership.db import allow_long_statements
 from territories.enums import RURAL_DENSITY_LEVELS, FrrLevel, ProgrammeCode
 from territories.models import (
     Commune,
@@ -780,6 +781,7 @@ def import_territories(data_dir: Path, *, progress: Progress | None = None) -> I
     absent: dict[type[models.Model], set[str]] = {}
 
     with transaction.atomic(), connection.cursor() as django_cursor:
+        allow_long_statements(django_cursor)
         loader = _Loader(django_cursor.cursor)
 
         def upsert(

@@ -206,12 +206,64 @@ def test_a_feed_runs_once_at_a_time(feed: Feed) -> None:
     assert sync.run_feed(feed_run, stream=io.BytesIO(xml_jobs(1))).status == RunStatus.SUCCEEDED
 
 
-def test_a_run_left_running_by_a_lost_process_is_marked_interrupted(feed: Feed) -> None:
-    lost = FeedRun.objects.create(feed=feed, trigger=RunTrigger.SCHEDULE, status=RunStatus.RUNNING)
-    run(feed, xml_jobs(1))
-    lost.refresh_from_db()
-    assert lost.status == RunStatus.INTERRUPTED
-    assert lost.finished_at is not None
+def test_a_feed_has_one_unfinished_run_at_most(feed: Feed) -> None:
+    from django.db import IntegrityError, transaction
+
+    from feeds.services import request_run
+
+    first = request_run(feed, trigger=RunTrigger.SCHEDULE)
+    assert first is not None
+    assert request_run(feed, trigger=RunTrigger.STAFF) is None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND, status=RunStatus.RUNNING)
+    FeedRun.objects.filter(pk=first.pk).update(status=RunStatus.SUCCEEDED)
+    assert request_run(feed, trigger=RunTrigger.STAFF) is not None
+
+
+def test_a_run_silent_for_too_long_is_lost_and_its_feed_runs_again(feed: Feed, settings) -> None:
+    from feeds.services import mark_lost_runs
+
+    now = timezone.now()
+    silent = FeedRun.objects.create(
+        feed=feed,
+        trigger=RunTrigger.SCHEDULE,
+        status=RunStatus.RUNNING,
+        started_at=now - dt.timedelta(minutes=30),
+        heartbeat_at=now - dt.timedelta(seconds=settings.FEEDS_RUN_LOST_AFTER + 1),
+    )
+    other = Feed.objects.create(name="o", slug="o", format="csv", location="/dev/null", default_kind="vte")
+    alive = FeedRun.objects.create(
+        feed=other,
+        trigger=RunTrigger.SCHEDULE,
+        status=RunStatus.RUNNING,
+        started_at=now - dt.timedelta(minutes=30),
+        heartbeat_at=now - dt.timedelta(seconds=settings.FEEDS_RUN_LOST_AFTER - 5),
+    )
+    assert mark_lost_runs(now) == 1
+    silent.refresh_from_db()
+    alive.refresh_from_db()
+    assert silent.status == RunStatus.INTERRUPTED and silent.finished_at == now
+    assert "ne donnait plus signe de vie depuis plus de 2 min" in silent.error
+    assert alive.status == RunStatus.RUNNING
+
+    # The dispatcher does the same, and the feed whose run was lost is due at once (at least once).
+    FeedRun.objects.filter(pk=silent.pk).update(status=RunStatus.RUNNING, finished_at=None, error="")
+    queued = dispatch_due_feeds()
+    assert [FeedRun.objects.get(pk=pk).feed for pk in queued] == [feed]
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat writes from a thread, on a connection of its own
+def test_a_running_run_writes_its_sign_of_life(feed: Feed) -> None:
+    import time
+
+    run_ = FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND)
+    sync.start_run(run_)
+    first = run_.heartbeat_at
+    assert run_.worker.endswith(f":{__import__('os').getpid()}")
+    with sync.heartbeat(run_, every=0.05):
+        time.sleep(0.4)
+    run_.refresh_from_db()
+    assert run_.heartbeat_at > first
 
 
 def test_columns_are_every_written_column_of_the_offer_table() -> None:

@@ -163,19 +163,42 @@ def test_run_now_queues_exactly_one_run_then_refuses_a_second(
     assert callbacks == []
     assert FeedRun.objects.count() == 1
     html = response.content.decode()
-    assert "déjà en file d’attente ou en cours" in html and "fr-alert--warning" in html
+    assert "est déjà en file d’attente depuis" in html and "fr-alert--warning" in html
 
 
 @pytest.mark.parametrize("status", [RunStatus.RUNNING, RunStatus.RETRYING])
 def test_run_now_refuses_while_a_run_is_running_or_retrying(
     staff_client, feed, status, django_capture_on_commit_callbacks
 ):
-    make_run(feed, status=status, finished_at=None)
+    make_run(feed, status=status, finished_at=None, heartbeat_at=timezone.now(), error="Délai dépassé")
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        staff_client.post(reverse("feeds:run", args=[feed.slug]))
+        html = staff_client.post(reverse("feeds:run", args=[feed.slug]), follow=True).content.decode()
 
     assert callbacks == [] and FeedRun.objects.count() == 1
+    if status == RunStatus.RUNNING:
+        assert "est déjà en cours depuis" in html
+        assert (
+            "(dernier signe de vie il y a 0 s ; sans signe de vie pendant 2 min, elle sera tenue pour perdue)" in html
+        )
+    else:
+        assert "est déjà en attente d’un nouvel essai (Délai dépassé)" in html
+
+
+def test_run_now_after_a_lost_run_says_so_and_queues_a_new_one(staff_client, feed, django_capture_on_commit_callbacks):
+    silent_since = timezone.now() - dt.timedelta(minutes=10)
+    lost = make_run(feed, status=RunStatus.RUNNING, finished_at=None, heartbeat_at=silent_since)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        html = staff_client.post(reverse("feeds:run", args=[feed.slug]), follow=True).content.decode()
+
+    assert len(callbacks) == 1
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.INTERRUPTED
+    assert lost.error.startswith("Interrompue : le processus qui la menait ne donnait plus signe de vie")
+    assert FeedRun.objects.unfinished().get().trigger == RunTrigger.STAFF
+    assert f"ne donnait plus signe de vie depuis {timezone.localtime(silent_since):%H:%M:%S}" in html
+    assert "elle est marquée interrompue" in html
 
 
 def test_run_now_after_finished_runs_queues_a_new_one(staff_client, feed, django_capture_on_commit_callbacks):

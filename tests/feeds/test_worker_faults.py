@@ -158,6 +158,7 @@ def worker(db_access: None, server: FeedServer, tmp_path_factory: pytest.TempPat
         # A task left unacknowledged by a lost worker comes back after 3 s (2 h in production).
         "CELERY_VISIBILITY_TIMEOUT": "3",
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "FEEDS_RUN_HEARTBEAT_SECONDS": "1",
         "LOG_FORMAT": "text",
         "DB_CONN_MAX_AGE": "0",
     }
@@ -264,6 +265,43 @@ def test_the_worker_killed_mid_run_the_run_is_delivered_again_and_completes(
     offers = Offer.objects.filter(source=feed.slug)
     assert offers.count() == 300
     assert offers.values("external_id").distinct().count() == 300
+
+
+def test_a_worker_killed_for_good_its_silent_run_is_closed_and_the_feed_runs_again(
+    server: FeedServer, worker: Worker, make_feed: Callable[..., Feed], settings: Any
+) -> None:
+    """Without waiting for the broker to deliver the task again (2 h in production): the run stops
+    writing its heartbeat, the dispatcher closes it as lost and queues the feed again."""
+    from feeds.tasks import dispatch_due_feeds
+
+    feed = make_feed()
+    body = xml_jobs(300)
+    server.route(f"/{feed.slug}.xml", body=body, headers=XML_HEADERS, chunk_size=len(body) // 40, chunk_delay=0.1)
+    first = request_run(feed, trigger=RunTrigger.STAFF)
+    first = wait_for(first, lambda r: r.status == RunStatus.RUNNING and server.hits(f"/{feed.slug}.xml") >= 1)
+    wait_for(first, lambda r: r.heartbeat_at is not None and r.heartbeat_at > r.started_at, timeout=10)
+    worker.kill()
+
+    settings.FEEDS_RUN_LOST_AFTER = 2
+    time.sleep(2.5)
+    queued = dispatch_due_feeds()
+    first.refresh_from_db()
+    assert first.status == RunStatus.INTERRUPTED
+    assert "ne donnait plus signe de vie" in first.error
+    [again] = [FeedRun.objects.get(pk=pk) for pk in queued if FeedRun.objects.get(pk=pk).feed_id == feed.pk]
+
+    server.route(f"/{feed.slug}.xml", body=body, headers=XML_HEADERS)
+    worker.start()
+    again = wait_for(again)
+    assert again.status == RunStatus.SUCCEEDED, again.error
+    assert (again.created, again.records) == (300, 300)
+    offers = Offer.objects.filter(source=feed.slug)
+    assert offers.count() == 300 and offers.values("external_id").distinct().count() == 300
+    # The first run's task, delivered again to the new worker, finds its run closed and does nothing.
+    time.sleep(2)
+    first.refresh_from_db()
+    assert first.status == RunStatus.INTERRUPTED
+    assert offers.count() == 300
 
 
 def test_the_pool_process_killed_mid_write_the_run_is_delivered_again_without_duplicates(

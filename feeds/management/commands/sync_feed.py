@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from feeds import formats
 from feeds.enums import RunStatus, RunTrigger
 from feeds.models import RESERVED_SLUGS, Feed, FeedRun
+from feeds.services import mark_lost_runs, request_run
 from feeds.sync import FeedBusy, run_feed
 from offers.enums import OfferKind
 
@@ -58,7 +59,14 @@ class Command(BaseCommand):
         else:
             raise CommandError("Donnez l'identifiant d'un flux, ou --format, --file et --name.")
 
-        run = FeedRun.objects.create(feed=feed, trigger=RunTrigger.COMMAND, dry_run=options["dry_run"])
+        mark_lost_runs()
+        queued = request_run(feed, trigger=RunTrigger.COMMAND, dry_run=options["dry_run"], send=False)
+        if queued is None:
+            raise CommandError(
+                f"Une synchronisation du flux « {feed.name} » est déjà en file d’attente ou en cours : "
+                "attendez qu’elle finisse (voir /pilotage/flux/)."
+            )
+        run = queued
         verbosity = options["verbosity"]
         started = time.perf_counter()
         self.stdout.write(f"Flux « {feed.name} » ({feed.get_format_display()}) : {feed.location}")
