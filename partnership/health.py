@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable
 
@@ -44,9 +45,20 @@ CHECKS: dict[str, Callable[[], str]] = {
 }
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    """Staff, or a caller with `Authorization: Bearer <HEALTHZ_TOKEN>` (a monitoring probe)."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when every service is up, else 503; anonymous callers (a container's probe) get the status
+    only, staff and token holders the state, detail and time of each check."""
     results: dict[str, dict[str, object]] = {}
     healthy = True
     for name, check in CHECKS.items():
@@ -61,4 +73,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             state = {"status": "down", "detail": f"{type(exc).__name__}: {exc}"[:300]}
         state["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = state
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": results}, status=200 if healthy else 503)
+    answer: dict[str, object] = {"status": "ok" if healthy else "down"}
+    if may_see_details(request):
+        answer["checks"] = results
+    return JsonResponse(answer, status=200 if healthy else 503)

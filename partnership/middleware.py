@@ -47,3 +47,38 @@ class StatementTimeoutMiddleware:
         from partnership.views import service_unavailable
 
         return service_unavailable(request, "Cette page a demandé trop de temps de calcul.", retry_after=30)
+
+
+# Browser features no page of the portal uses: off for the site and anything it could embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class ResponseDefaultsMiddleware:
+    """What every response gets: the `Permissions-Policy` header, and a French page for a 405 that
+    came without one (Django's `require_GET` and the class-based views answer with an empty body)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            from partnership.views import method_not_allowed
+
+            response = method_not_allowed(request, response)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

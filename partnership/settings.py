@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: its 405 page then gets the CSP and the other headers of the middleware above.
+    "partnership.middleware.ResponseDefaultsMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"
@@ -278,11 +280,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+CSRF_FAILURE_VIEW = "partnership.views.csrf_failure"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
 # --- Portal ------------------------------------------------------------------------
 TERRITORIES_DATA_DIR = BASE_DIR / "territories" / "data"
 HEALTHZ_CELERY_TIMEOUT = float(env_int("HEALTHZ_CELERY_TIMEOUT_MS", 1500)) / 1000
+# `/healthz` shows each check's detail to staff and to `Authorization: Bearer <HEALTHZ_TOKEN>`; others get the status.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 
 SECURITY_CONTACT_EMAIL = env_str("SECURITY_CONTACT_EMAIL", "securite@talents-territoires.fr")
 

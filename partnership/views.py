@@ -57,6 +57,19 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return HttpResponseForbidden(loader.render_to_string("403.html", request=request))
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (`CSRF_FAILURE_VIEW`): the French page, the reason logged only."""
+    log_security_event("csrf_failure", level=logging.WARNING, path=request.path, reason=reason[:200])
+    return HttpResponseForbidden(loader.render_to_string("403_csrf.html", request=request))
+
+
+def method_not_allowed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The French page of a 405, keeping the `Allow` header of `response`."""
+    page = HttpResponse(loader.render_to_string("405.html", request=request), status=405)
+    page["Allow"] = response.get("Allow", "")
+    return page
+
+
 def too_many_requests(request: HttpRequest, retry_after: int = 60) -> HttpResponse:
     """The page a rate limit answers with (HTTP 429, `Retry-After`)."""
     log_security_event("rate_limited", level=logging.WARNING, path=request.path)

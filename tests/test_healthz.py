@@ -168,14 +168,19 @@ def celery_worker(_worker_process: CeleryWorker) -> CeleryWorker:
 # --- Tests ---------------------------------------------------------------------------------
 
 
+TOKEN = "jeton-de-supervision-de-test"  # noqa: S105
+
+
 @pytest.fixture(autouse=True)
 def _quicker_celery_ping(settings):
     """The ping waits its whole timeout for replies; a local worker answers well within 1 s."""
     settings.HEALTHZ_CELERY_TIMEOUT = 1.0
+    settings.HEALTHZ_TOKEN = TOKEN
 
 
-def get_health(client: Any) -> tuple[int, dict[str, Any]]:
-    response = client.get("/healthz")
+def get_health(client: Any, token: str | None = TOKEN) -> tuple[int, dict[str, Any]]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = client.get("/healthz", headers=headers)
     assert response["Content-Type"] == "application/json"
     assert "no-cache" in response["Cache-Control"]
     return response.status_code, response.json()
@@ -193,6 +198,22 @@ def test_all_services_up(client, celery_worker):
     assert states(body) == {"database": "ok", "redis": "ok", "celery": "ok"}
     # The reply names the worker that answered the ping.
     assert body["checks"]["celery"]["detail"] == f"ok ({celery_worker.nodename})"
+
+
+def test_anonymous_callers_get_the_status_only(client, celery_worker, django_user_model):
+    assert get_health(client, token=None) == (200, {"status": "ok"})
+    assert get_health(client, token="pas-le-bon") == (200, {"status": "ok"})
+    status, body = get_health(client, token=TOKEN)
+    assert status == 200 and set(body["checks"]) == {"database", "redis", "celery"}
+
+    staff = django_user_model.objects.create_user("equipe@anct.gouv.fr", "x" * 16, is_staff=True)
+    client.force_login(staff)
+    status, body = get_health(client, token=None)
+    assert body["checks"]["celery"]["detail"] == f"ok ({celery_worker.nodename})"
+
+    celery_worker.stop()
+    client.logout()
+    assert get_health(client, token=None) == (503, {"status": "down"})
 
 
 def test_redis_down(client, celery_worker):
