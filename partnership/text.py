@@ -26,3 +26,8 @@ def visible_controls(text: str) -> str:
     """`text` with each unsafe character shown as its code (« \\x00 », « \\u202e »): for staff reading
     a record as received."""
     return UNSAFE_CHARACTERS.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def query_text(value: str, max_length: int) -> str:
+    """A free-text GET parameter as views use it: unsafe characters out, stripped, at most `max_length`."""
+    return strip_unsafe_characters(value)[: max_length * 2].strip()[:max_length].strip()

@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from territories import views
+from territories import converters, views
+
+register_converter(converters.CommuneCode, "commune")
+register_converter(converters.DepartementCode, "departement")
+register_converter(converters.RegionCode, "region")
 
 app_name = "territories"
 
@@ -8,8 +12,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     # Before `communes/<code>/`, which would otherwise take "autocomplete" for a code.
     path("communes/autocomplete/", views.commune_autocomplete, name="commune-autocomplete"),
-    path("communes/<str:code>/", views.commune_detail, name="commune"),
-    path("departements/<str:code>/", views.departement_detail, name="departement"),
-    path("regions/<str:code>/", views.region_detail, name="region"),
+    path("communes/<commune:code>/", views.commune_detail, name="commune"),
+    path("departements/<departement:code>/", views.departement_detail, name="departement"),
+    path("regions/<region:code>/", views.region_detail, name="region"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
 ]

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from partnership.text import query_text, strip_unsafe_characters
 from territories import queries
 from territories.enums import ProgrammeCode
 from territories.models import Commune, Departement, OldCommuneCode, Programme, Qpv, Region
 
 PROGRAMME_PAGE_SIZE = 50
+QUERY_MAX_LENGTH = 100
 
 
 def _territories_link() -> tuple[str, str]:
@@ -26,7 +28,7 @@ def _territories_link() -> tuple[str, str]:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """Programmes, régions and départements; a commune search that works without JavaScript."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request.GET.get("q", ""), QUERY_MAX_LENGTH)
     context = {
         "figures": queries.key_figures(),
         "regions": Region.objects.prefetch_related(
@@ -131,7 +133,7 @@ def _territoires_industrie(communes: QuerySet[Commune]) -> QuerySet[Any, Any]:
 @require_GET
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request.GET.get("q", ""), QUERY_MAX_LENGTH)
     departement_code = request.GET.get("departement", "").strip()[:3]
     departements = list(Departement.objects.only("code", "name"))
     if departement_code not in {d.code for d in departements}:
@@ -181,7 +183,7 @@ def _qpv_rows(query: str, departement_code: str) -> QuerySet[Qpv]:
 @require_GET
 @cache_control(public=True, max_age=3600)
 def commune_autocomplete(request: HttpRequest) -> JsonResponse:
-    query = request.GET.get("q", "")
+    query = strip_unsafe_characters(request.GET.get("q", ""))
     results = [
         {
             "code": commune.code,
