@@ -25,4 +25,4 @@ RUN useradd --create-home --uid 10001 talents \
 USER talents
 
 EXPOSE 8000
-CMD ["gunicorn", "partnership.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--no-control-socket"]
+CMD ["gunicorn", "partnership.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--limit-request-line", "4094", "--access-logfile", "-", "--no-control-socket"]

@@ -128,6 +128,8 @@ def main() -> int:
                     env.get("WEB_CONCURRENCY", "2"),
                     "--graceful-timeout",
                     "10",
+                    "--limit-request-line",
+                    "4094",
                     "--access-logfile",
                     "-",
                     "--no-control-socket",
