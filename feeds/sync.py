@@ -334,7 +334,7 @@ _TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(OfferData) if f.type in 
 
 def strip_unsafe_text(data: OfferData) -> None:
     """Remove control and bidi-override characters from every text of `data` (in place): one NUL in a
-    cell must not fail the whole run (PostgreSQL refuses it), nor « ‮gnp.exe » reach a page."""
+    cell must not fail the whole run (PostgreSQL refuses it), nor « gnp.exe » preceded by U+202E reach a page."""
     for name in _TEXT_FIELDS:
         value = getattr(data, name)
         if has_unsafe_characters(value):

@@ -3,7 +3,7 @@
 - C0 control characters but tab and newline, and DEL: PostgreSQL refuses NUL in text, and the
   others have no place in an offer.
 - Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they make
-  « ‮gnp.exe » read as « exe.png ». Ordinary right-to-left text needs none of them.
+  « gnp.exe » preceded by U+202E read as « exe.png ». Ordinary right-to-left text needs none of them.
 """
 
 from __future__ import annotations

@@ -178,5 +178,5 @@ def test_run_now(staff_data: dict[str, Any], browser_page: BrowserPage, sent_tas
 
     with page.expect_navigation():
         page.get_by_role("button", name="Lancer maintenant").click()
-    assert "déjà en file d’attente ou en cours" in page.locator(".fr-alert--warning").inner_text()
+    assert "est déjà en file d’attente depuis" in page.locator(".fr-alert--warning").inner_text()
     assert FeedRun.objects.filter(feed=other).count() == 1 and len(sent_tasks) == 1
