@@ -46,7 +46,7 @@ from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
     from feeds.models import FeedRun
-    from offers.demo import DemoOffer
+    from offers.bulk import OfferRow
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -65,20 +65,26 @@ EDUCATION = {"bac+2": "Bac+2", "bac+3": "Bac+3", "bac+4": "Bac+4", "bac+5": "Bac
 # Documents
 
 
+def published(offer: OfferRow) -> dt.datetime:
+    """A demo offer's publication date (every demo offer has one)."""
+    assert offer.published_at is not None
+    return offer.published_at
+
+
 def _paris(value: dt.datetime) -> dt.datetime:
     from django.utils import timezone
 
     return timezone.localtime(value)
 
 
-def _salary_label(offer: DemoOffer) -> str:
+def _salary_label(offer: OfferRow) -> str:
     low, high = offer.salary_min, offer.salary_max
     if low and high:
         return f"Annuel de {low:.2f} Euros à {high:.2f} Euros sur 12 mois"
     return ""
 
 
-def france_travail(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+def france_travail(offers: Iterable[OfferRow], places: dict[str, tuple[str, str, str]], out: Path) -> None:
     items = []
     for o in offers:
         name, postcode, dep = places[o.commune_id]
@@ -91,8 +97,8 @@ def france_travail(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str
             "id": o.external_id.replace("demo-", "FT"),
             "intitule": o.title,
             "description": o.description_text,
-            "dateCreation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "dateActualisation": o.published_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "dateCreation": published(o).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "dateActualisation": published(o).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "lieuTravail": {
                 "libelle": f"{dep} - {name.upper()}",
                 "latitude": o.latitude,
@@ -116,7 +122,7 @@ def france_travail(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str
     out.write_text(json.dumps({"resultats": items, "filtresPossibles": []}, ensure_ascii=False), encoding="utf-8")
 
 
-def apec(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+def apec(offers: Iterable[OfferRow], places: dict[str, tuple[str, str, str]], out: Path) -> None:
     with out.open("w", encoding="utf-8") as f:
         f.write("<?xml version='1.0' encoding='UTF-8'?>\n<Offres>\n")
         for o in offers:
@@ -131,7 +137,7 @@ def apec(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], o
             f.write(
                 "<Offre_emploi>"
                 f"<Reference_apec>{o.external_id.replace('demo-', 'APEC')}</Reference_apec>"
-                f"<Date_parution>{_paris(o.published_at):%d/%m/%Y %H:%M:%S}</Date_parution>"
+                f"<Date_parution>{_paris(published(o)):%d/%m/%Y %H:%M:%S}</Date_parution>"
                 f"<Intitule>{escape(o.title)}</Intitule>"
                 f"<Contrat><Type_contrat>{contract}</Type_contrat><Duree_contrat>{duration}</Duree_contrat></Contrat>"
                 f"<Salaire_affiche>{escape(salary)}</Salaire_affiche>"
@@ -144,7 +150,7 @@ def apec(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], o
         f.write("</Offres>\n")
 
 
-def xml_jobs(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+def xml_jobs(offers: Iterable[OfferRow], places: dict[str, tuple[str, str, str]], out: Path) -> None:
     with out.open("w", encoding="utf-8") as f:
         f.write("<?xml version='1.0' encoding='UTF-8'?>\n<source><publisher>Bench</publisher>\n")
         for o in offers:
@@ -152,7 +158,7 @@ def xml_jobs(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]
             f.write(
                 "<job>"
                 f"<title><![CDATA[{o.title}]]></title>"
-                f"<date>{format_datetime(o.published_at.astimezone(dt.UTC), usegmt=True)}</date>"
+                f"<date>{format_datetime(published(o).astimezone(dt.UTC), usegmt=True)}</date>"
                 f"<referencenumber>{o.external_id.replace('demo-', 'JOB')}</referencenumber>"
                 f"<url>{escape(o.apply_url or 'https://emplois.example.fr/')}</url>"
                 f"<company><![CDATA[{o.employer_name}]]></company>"
@@ -167,7 +173,7 @@ def xml_jobs(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]
         f.write("</source>\n")
 
 
-def csv_file(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]], out: Path) -> None:
+def csv_file(offers: Iterable[OfferRow], places: dict[str, tuple[str, str, str]], out: Path) -> None:
     from feeds.formats.csv_format import COLUMNS
 
     columns = list(COLUMNS)
@@ -201,7 +207,7 @@ def csv_file(offers: Iterable[DemoOffer], places: dict[str, tuple[str, str, str]
                     "url_candidature": o.apply_url,
                     "email_candidature": o.apply_email,
                     "url": "",
-                    "date_publication": _paris(o.published_at).isoformat(timespec="seconds"),
+                    "date_publication": _paris(published(o)).isoformat(timespec="seconds"),
                     "date_limite": "",
                 }
             )
@@ -219,7 +225,7 @@ WRITERS: dict[str, Callable[..., None]] = {
 # Runs
 
 
-def demo_offers(count: int, *, changed_share: float = 0.0, gone_share: float = 0.0) -> list[DemoOffer]:
+def demo_offers(count: int, *, changed_share: float = 0.0, gone_share: float = 0.0) -> list[OfferRow]:
     """The first `count` demo offers (seed 1), open ones only, some retitled and some left out."""
     from django.utils import timezone
 

@@ -32,24 +32,31 @@ django.setup()
 from feeds import formats  # noqa: E402
 from feeds.places import CommunePlaces  # noqa: E402
 from feeds.records import Limits, MappingContext, RecordError  # noqa: E402
-from offers.demo import DemoOffer, Pools, generate_offers, load_communes  # noqa: E402
+from offers.bulk import OfferRow  # noqa: E402
+from offers.demo import Pools, generate_offers, load_communes  # noqa: E402
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 CONTRACT_LABELS = {"cdi": "CDI", "cdd": "CDD", "alternance": "CDD - Alternance - Contrat d'apprentissage"}
 _ENTITIES = {code: f"&{name};" for code, name in codepoint2name.items() if code > 127}
 
 
+def published(offer: OfferRow) -> dt.datetime:
+    """A demo offer's publication date (every demo offer has one)."""
+    assert offer.published_at is not None
+    return offer.published_at
+
+
 def _entities(text: str) -> str:
     return text.translate(_ENTITIES)
 
 
-def _salary(offer: DemoOffer) -> str:
+def _salary(offer: OfferRow) -> str:
     if offer.salary_min and offer.salary_max:
         return f"Annuel de {offer.salary_min}.00 Euros à {offer.salary_max}.00 Euros sur 12 mois"
     return offer.salary_text
 
 
-def france_travail(offers: list[DemoOffer], postcodes: dict[str, str]) -> bytes:
+def france_travail(offers: list[OfferRow], postcodes: dict[str, str]) -> bytes:
     results = []
     for offer in offers:
         months = f" - {offer.duration_months} Mois" if offer.duration_months else ""
@@ -58,8 +65,8 @@ def france_travail(offers: list[DemoOffer], postcodes: dict[str, str]) -> bytes:
                 "id": offer.external_id,
                 "intitule": offer.title,
                 "description": offer.description_text,
-                "dateCreation": offer.published_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                "dateActualisation": offer.published_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "dateCreation": published(offer).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "dateActualisation": published(offer).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                 "lieuTravail": {
                     "libelle": f"{offer.departement_id} - {offer.commune_id}",
                     "latitude": offer.latitude,
@@ -86,13 +93,13 @@ def france_travail(offers: list[DemoOffer], postcodes: dict[str, str]) -> bytes:
     return json.dumps({"resultats": results, "filtresPossibles": []}, ensure_ascii=False).encode()
 
 
-def apec(offers: list[DemoOffer]) -> bytes:
+def apec(offers: list[OfferRow]) -> bytes:
     out = ["<?xml version='1.0' encoding='UTF-8'?>\n<Export_offres>"]
     for offer in offers:
         out.append(
             "<Offre_emploi>"
             f"<Reference_apec>{offer.external_id}</Reference_apec>"
-            f"<Date_parution>{offer.published_at:%d/%m/%Y %H:%M:%S}</Date_parution>"
+            f"<Date_parution>{published(offer):%d/%m/%Y %H:%M:%S}</Date_parution>"
             f"<Intitule><![CDATA[{offer.title}]]></Intitule><Oqa>Non</Oqa><Nombre_postes>1</Nombre_postes>"
             f"<Contrat><Type_contrat>{CONTRACT_LABELS.get(offer.contract, 'CDD')}</Type_contrat>"
             f"<Duree_contrat>{offer.duration_months or 0}</Duree_contrat></Contrat>"
@@ -113,13 +120,13 @@ def apec(offers: list[DemoOffer]) -> bytes:
     return "".join(out).encode()
 
 
-def xml_jobs(offers: list[DemoOffer], places: CommunePlaces, postcodes: dict[str, str]) -> bytes:
+def xml_jobs(offers: list[OfferRow], places: CommunePlaces, postcodes: dict[str, str]) -> bytes:
     out = ['<?xml version="1.0" encoding="utf-8"?>\n<source><publisher>Bench</publisher>']
     for offer in offers:
         out.append(
             "<job>"
             f"<title><![CDATA[{offer.title}]]></title>"
-            f"<date>{offer.published_at:%a, %d %b %Y %H:%M:%S} GMT</date>"
+            f"<date>{published(offer):%a, %d %b %Y %H:%M:%S} GMT</date>"
             f"<referencenumber>{offer.external_id}</referencenumber>"
             f"<url>https://emplois.example.fr/{offer.external_id}</url>"
             f"<company><![CDATA[{offer.employer_name}]]></company>"
@@ -135,7 +142,7 @@ def xml_jobs(offers: list[DemoOffer], places: CommunePlaces, postcodes: dict[str
     return "".join(out).encode()
 
 
-def csv_document(offers: list[DemoOffer], places: CommunePlaces) -> bytes:
+def csv_document(offers: list[OfferRow], places: CommunePlaces) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     columns = formats.get("csv").COLUMNS  # type: ignore[attr-defined]
@@ -162,7 +169,7 @@ def csv_document(offers: list[DemoOffer], places: CommunePlaces) -> bytes:
             "teletravail": offer.remote,
             "url_candidature": offer.apply_url,
             "email_candidature": offer.apply_email,
-            "date_publication": offer.published_at.isoformat(),
+            "date_publication": published(offer).isoformat(),
         }
         writer.writerow([row.get(column, "") for column in columns])
     return buffer.getvalue().encode()

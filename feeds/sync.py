@@ -49,7 +49,6 @@ from django.core.mail import send_mail
 from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from feeds import formats
 from feeds.enums import FeedFormat, RunStatus
@@ -67,8 +66,7 @@ from feeds.records import (
     SourceRecord,
 )
 from feeds.sources import open_location, too_big
-from offers.bulk import COPY_COLUMNS, prepare_bulk_write
-from offers.cache import bump_offers_version
+from offers.bulk import COPY_COLUMNS, BulkWriter, OfferRow
 from offers.enums import (
     Contract,
     EducationLevel,
@@ -78,7 +76,7 @@ from offers.enums import (
     OfferStatus,
     Remote,
 )
-from offers.models import Offer
+from offers.models import Offer, offer_slug
 from partnership.db import allow_long_statements
 from partnership.formatting import number
 from partnership.text import has_unsafe_characters, strip_unsafe_characters, visible_controls
@@ -89,11 +87,6 @@ logger = logging.getLogger(__name__)
 LOCK_NAMESPACE = 0x46454544
 # ANALYZE the offers table after a run that created, changed or withdrew at least this many offers.
 ANALYZE_AFTER_CHANGES = 1_000
-
-# offers_offer columns written by COPY, in table order; `_row` builds its tuples in this order.
-COLUMNS = COPY_COLUMNS
-# What an update rewrites: everything but the identity and the creation date.
-UPDATED_COLUMNS = tuple(c for c in COLUMNS if c not in {"source", "external_id", "created_at"})
 
 
 class FeedBusy(Exception):
@@ -129,7 +122,7 @@ class Outcome:
 # sets its record aside instead of aborting the COPY of the whole feed.
 
 _MAX_LENGTHS: dict[str, int] = {
-    f.name: f.max_length for f in Offer._meta.concrete_fields if f.max_length and f.name in COLUMNS
+    f.name: f.max_length for f in Offer._meta.concrete_fields if f.max_length and f.attname in COPY_COLUMNS
 }
 _CHOICES = {
     "kind": frozenset(OfferKind.values),
@@ -284,48 +277,46 @@ def feed_lock(feed: Feed) -> Iterator[None]:
 # The run
 
 
-def _row(data: OfferData, *, source: str, external_id: str, digest: str, now: dt.datetime) -> tuple[Any, ...]:
+def _row(data: OfferData, *, source: str, external_id: str, digest: str, now: dt.datetime) -> OfferRow:
     place = data.place
-    published_at = data.published_at or now
-    status = OfferStatus.PUBLISHED
-    return (
-        data.kind,
-        data.title,
-        slugify(data.title)[:80].strip("-") or "offre",
-        data.description,
-        data.description_text,
-        data.employer_name,
-        data.employer_siren,
-        data.employer_siret,
-        data.employer_kind,
-        place.code,
-        place.departement_id,
-        place.region_id,
-        place.latitude,
-        place.longitude,
-        list(place.programmes),
-        data.remote,
-        data.contract,
-        data.duration_months,
-        data.working_time_percent,
-        data.start_date,
-        data.salary_min,
-        data.salary_max,
-        data.salary_text,
-        data.education_level,
-        data.experience,
-        data.apply_url,
-        data.apply_email,
-        source,
-        external_id,
-        data.source_url,
-        digest,
-        status,
-        published_at,
-        data.expires_at,
-        None,
-        now,
-        now,
+    return OfferRow(
+        kind=data.kind,
+        title=data.title,
+        slug=offer_slug(data.title),
+        description=data.description,
+        description_text=data.description_text,
+        employer_name=data.employer_name,
+        employer_siren=data.employer_siren,
+        employer_siret=data.employer_siret,
+        employer_kind=data.employer_kind,
+        commune_id=place.code,
+        departement_id=place.departement_id,
+        region_id=place.region_id,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        programmes=list(place.programmes),
+        remote=data.remote,
+        contract=data.contract,
+        duration_months=data.duration_months,
+        working_time_percent=data.working_time_percent,
+        start_date=data.start_date,
+        salary_min=data.salary_min,
+        salary_max=data.salary_max,
+        salary_text=data.salary_text,
+        education_level=data.education_level,
+        experience=data.experience,
+        apply_url=data.apply_url,
+        apply_email=data.apply_email,
+        source=source,
+        external_id=external_id,
+        source_url=data.source_url,
+        content_hash=digest,
+        status=OfferStatus.PUBLISHED,
+        published_at=data.published_at or now,
+        expires_at=data.expires_at,
+        closed_at=None,
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -369,26 +360,6 @@ def _existing(source: str) -> dict[str, tuple[int, str, str]]:
             [source],
         )
         return {external_id: (pk, digest, status) for external_id, pk, digest, status in cursor.fetchall()}
-
-
-def _apply_updates(cursor: Any, rows: list[tuple[int, tuple[Any, ...]]]) -> int:
-    if not rows:
-        return 0
-    columns = ", ".join(COLUMNS)
-    create = f"CREATE TEMPORARY TABLE feed_offer_change ON COMMIT DROP AS SELECT id, {columns} FROM offers_offer"  # noqa: S608  # nosec B608
-    cursor.execute(create + " WITH NO DATA")
-    with cursor.copy(f"COPY feed_offer_change (id, {columns}) FROM STDIN") as copy:
-        for pk, row in rows:
-            copy.write_row((pk, *row))
-    assignments = ", ".join(
-        # An update keeps the first publication date when the source gives none.
-        "published_at = COALESCE(o.published_at, t.published_at)" if c == "published_at" else f"{c} = t.{c}"
-        for c in UPDATED_COLUMNS
-    )
-    cursor.execute(
-        f"UPDATE offers_offer AS o SET {assignments} FROM feed_offer_change AS t WHERE o.id = t.id"  # noqa: S608  # nosec B608 - column names from this module
-    )
-    return int(cursor.rowcount)
 
 
 def _guard(feed: Feed, outcome: Outcome, published: int, to_withdraw: int, complete: bool) -> str:
@@ -459,14 +430,12 @@ def _sync(
     slug = feed.slug
     existing = _existing(slug)
     seen: set[str] = set()
-    updates: list[tuple[int, tuple[Any, ...]]] = []
+    updates: list[tuple[int, str, OfferRow]] = []
     withdrawn_status = OfferStatus.WITHDRAWN
-    columns = ", ".join(COLUMNS)
 
     with transaction.atomic(), connection.cursor() as django_cursor:
-        cursor = django_cursor.cursor  # psycopg 3, for COPY
-        prepare_bulk_write(cursor)
-        with cursor.copy(f"COPY offers_offer ({columns}) FROM STDIN") as copy:  # noqa: S608  # nosec B608
+        writer = BulkWriter(django_cursor.cursor, feed_run_id=run.pk)  # psycopg 3's cursor, for COPY
+        with writer.inserting() as insert:
             for record in source.records:
                 outcome.records += 1
                 if progress and outcome.records % 1000 == 0:
@@ -497,14 +466,16 @@ def _sync(
                     continue
                 row = _row(data, source=slug, external_id=external_id, digest=digest, now=now)
                 if known is None:
-                    copy.write_row(row)
+                    insert(row)
                     outcome.created += 1
                 else:
-                    updates.append((known[0], row))
+                    updates.append((known[0], known[2], row))
         outcome.timings["read"] = time.perf_counter() - started
         if progress:
             progress(outcome.records, source.bytes_read(), source.bytes_total)
-        outcome.updated = _apply_updates(cursor, updates)
+        if outcome.created:
+            writer.record_created(source=slug, created_at=now)
+        outcome.updated = writer.update(updates, at=now)
         outcome.timings["updated"] = time.perf_counter() - started
 
         # Withdrawals of the published offers absent from the feed (not those set aside: they are there).
@@ -520,17 +491,11 @@ def _sync(
             outcome.suspicious_reason = reason
             outcome.withheld_withdrawals = len(absent)
         elif absent:
-            cursor.execute(
-                "UPDATE offers_offer SET status = %s, closed_at = %s, updated_at = %s WHERE id = ANY(%s)",
-                [withdrawn_status, now, now, absent],
-            )
-            outcome.withdrawn = cursor.rowcount
+            outcome.withdrawn = writer.close(absent, status=withdrawn_status, at=now, reason="Absente du flux")
         outcome.timings["withdrawn"] = time.perf_counter() - started
         if run.dry_run:
             transaction.set_rollback(True)
         else:
-            if outcome.created or outcome.updated or outcome.withdrawn:
-                bump_offers_version()  # after commit
             # The report commits with the offers: it always tells what the run did.
             _finish(run, outcome, status=_status(outcome))
     if run.dry_run:

@@ -14,6 +14,6 @@ class OffersConfig(AppConfig):
 
 
 def _refresh_offer_places(sender: Any, **kwargs: Any) -> None:
-    from offers.services import refresh_offer_places
+    from offers.lifecycle import refresh_places
 
-    refresh_offer_places()
+    refresh_places()

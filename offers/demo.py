@@ -28,6 +28,7 @@ same content, new ids; the fastest path for a big load. Offers of other sources 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -39,16 +40,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import psycopg
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from offers.bulk import prepare_bulk_write
-from offers.cache import bump_offers_version
+from offers.bulk import COPY_COLUMNS, EVENT_TABLE, OFFER_TABLE, BulkWriter, OfferRow
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, OfferStatus, Remote
-from offers.models import Offer
+from partnership.formatting import number
 from territories.enums import ProgrammeCode
 
 DEMO_SOURCE = "demo"
@@ -732,53 +731,6 @@ EXPERIENCE_PHRASE: dict[str, str] = {
 # Offers
 
 
-class DemoOffer(NamedTuple):
-    """One row of offers_offer, in COPY column order (no id, no generated search_vector)."""
-
-    kind: str
-    title: str
-    slug: str
-    description: str
-    description_text: str
-    employer_name: str
-    employer_siren: str
-    employer_siret: str
-    employer_kind: str
-    commune_id: str
-    departement_id: str
-    region_id: str
-    latitude: float
-    longitude: float
-    programmes: list[str]
-    remote: str
-    contract: str
-    duration_months: int | None
-    working_time_percent: int | None
-    start_date: dt.date | None
-    salary_min: int | None
-    salary_max: int | None
-    salary_text: str
-    education_level: str
-    experience: str
-    apply_url: str
-    apply_email: str
-    source: str
-    external_id: str
-    source_url: str
-    content_hash: str
-    status: str
-    published_at: dt.datetime
-    expires_at: dt.datetime
-    closed_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
-COLUMNS: tuple[str, ...] = DemoOffer._fields  # == offers.bulk.COPY_COLUMNS (tested)
-# What a re-run may change; created_at stays.
-UPDATED_COLUMNS = tuple(c for c in COLUMNS if c != "created_at")
-
-
 def _pick(rng: random.Random, weighted: dict[str, int]) -> str:
     return rng.choices(tuple(weighted), weights=tuple(weighted.values()))[0]
 
@@ -979,7 +931,7 @@ def default_now() -> dt.datetime:
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def generate_offer(n: int, *, seed: int, now: dt.datetime, pools: Pools) -> DemoOffer:
+def generate_offer(n: int, *, seed: int, now: dt.datetime, pools: Pools) -> OfferRow:
     """Offer number `n` (from 1) of the demo set `seed`, published in the 90 days before `now`."""
     rng = random.Random(f"{seed}:{n}")  # noqa: S311 - demo data, not security
     kind = rng.choices(tuple(KIND_WEIGHTS), weights=tuple(KIND_WEIGHTS.values()))[0]
@@ -1044,7 +996,7 @@ def generate_offer(n: int, *, seed: int, now: dt.datetime, pools: Pools) -> Demo
         Paragraph(DEMO_NOTICE),
     ]
 
-    offer = DemoOffer(
+    offer = OfferRow(
         kind=str(kind),
         title=title,
         slug=slug,
@@ -1087,7 +1039,7 @@ def generate_offer(n: int, *, seed: int, now: dt.datetime, pools: Pools) -> Demo
     return offer._replace(content_hash=hashlib.sha256("\x1f".join(map(str, offer)).encode()).hexdigest())
 
 
-def generate_offers(count: int, *, seed: int, now: dt.datetime, pools: Pools) -> Iterator[DemoOffer]:
+def generate_offers(count: int, *, seed: int, now: dt.datetime, pools: Pools) -> Iterator[OfferRow]:
     for n in range(1, count + 1):
         yield generate_offer(n, seed=seed, now=now, pools=pools)
 
@@ -1111,18 +1063,17 @@ Progress = Callable[[int, int], None]
 
 
 def _copy_rows(
-    cursor: psycopg.Cursor[Any],
+    writer: BulkWriter,
     table: str,
-    offers: Iterable[DemoOffer],
+    offers: Iterable[OfferRow],
     report: SeedReport,
     total: int,
     progress: Progress | None,
 ) -> None:
     step = max(total // 10, 1)
-    columns = ", ".join(COLUMNS)
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    with writer.inserting(table) as insert:
         for i, offer in enumerate(offers, start=1):
-            copy.write_row(offer)
+            insert(offer)
             report.by_kind_status[(offer.kind, offer.status)] += 1
             if progress and (i % step == 0 or i == total):
                 progress(i, total)
@@ -1133,40 +1084,22 @@ def _copy_rows(
 BULK_THRESHOLD = 20_000
 
 
-def _secondary_indexes(cursor: psycopg.Cursor[Any], table: str) -> list[tuple[str, str]]:
-    """(name, CREATE INDEX statement) of the indexes that back no primary key, unique index or constraint."""
-    cursor.execute(
-        """
-        SELECT i.relname, pg_get_indexdef(i.oid)
-          FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid
-         WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT x.indisunique
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = x.indexrelid)
-         ORDER BY i.relname
-        """,
-        [table],
-    )
-    return [(name, definition) for name, definition in cursor.fetchall()]
-
-
-def _delete_demo_offers(cursor: psycopg.Cursor[Any], table: str) -> int:
-    """Delete every demo offer; TRUNCATE when they are the whole table and no other table points to it."""
+def _delete_demo_offers(writer: BulkWriter) -> int:
+    """Delete every demo offer; TRUNCATE when they are the whole table and only their events point to it."""
+    cursor = writer.cursor
     cursor.execute(
         f"""
         SELECT count(*), count(*) FILTER (WHERE source = %s),
-               EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f')
-          FROM {table}
+               EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'
+                          AND conrelid <> %s::regclass)
+          FROM {OFFER_TABLE}
         """,  # noqa: S608 - model table  # nosec B608
-        [DEMO_SOURCE, table],
+        [DEMO_SOURCE, OFFER_TABLE, EVENT_TABLE],
     )
     total, demo, referenced = cursor.fetchone() or (0, 0, True)
     if demo and demo == total and not referenced:
-        # Much faster than DELETE for a big table, and the rebuilt indexes will not hold the deleted rows.
-        # TRUNCATE refuses to run while deferred foreign-key checks are pending: run them first.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"TRUNCATE {table}")
-        return int(demo)
-    cursor.execute(f"DELETE FROM {table} WHERE source = %s", [DEMO_SOURCE])  # noqa: S608 - model table  # nosec B608 - table and column names from model metadata, values as parameters
-    return cursor.rowcount
+        return writer.truncate()
+    return writer.delete("o.source = %s", [DEMO_SOURCE])
 
 
 def seed_demo_offers(
@@ -1194,84 +1127,58 @@ def seed_demo_offers(
     pools = Pools.of(load_communes())
     offers = generate_offers(count, seed=seed, now=now, pools=pools)
     report = SeedReport(offers=count)
-    table = Offer._meta.db_table
-    columns = ", ".join(COLUMNS)
     with transaction.atomic(), connection.cursor() as django_cursor:
-        cursor = django_cursor.cursor  # the psycopg 3 cursor, for COPY
-        prepare_bulk_write(cursor)
+        writer = BulkWriter(django_cursor.cursor)  # the psycopg 3 cursor, for COPY
+        cursor = writer.cursor
         if replace:
-            report.deleted = _delete_demo_offers(cursor, table)
+            report.deleted = _delete_demo_offers(writer)
         cursor.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE source = %s) FROM {table}",  # noqa: S608 - model table  # nosec B608 - table and column names from model metadata, values as parameters
+            f"SELECT count(*), count(*) FILTER (WHERE source = %s) FROM {OFFER_TABLE}",  # noqa: S608 - model table  # nosec B608 - table and column names from model metadata, values as parameters
             [DEMO_SOURCE],
         )
         existing, existing_demo = cursor.fetchone() or (0, 0)
         if not existing_demo:
-            # Nothing to reconcile: COPY straight into the table.
-            rebuilt: list[tuple[str, str]] = []
-            if count >= BULK_THRESHOLD and count > existing:
-                rebuilt = _secondary_indexes(cursor, table)
-                say(f"{len(rebuilt)} index secondaires supprimés le temps du chargement")
-                for name, _definition in rebuilt:
-                    cursor.execute(f'DROP INDEX "{name}"')
-            _copy_rows(cursor, table, offers, report, count, progress)
+            # Nothing to reconcile: COPY straight into the table; a big load into a smaller table
+            # builds the secondary indexes once at the end instead of row by row.
+            with contextlib.ExitStack() as stack:
+                if count >= BULK_THRESHOLD and count > existing:
+                    dropped = stack.enter_context(writer.without_secondary_indexes())
+                    say(f"{len(dropped)} index secondaires supprimés le temps du chargement")
+                    stack.callback(say, "index reconstruits")
+                _copy_rows(writer, OFFER_TABLE, offers, report, count, progress)
+            writer.record_created(source=DEMO_SOURCE)
             report.created = count
-            if rebuilt:
-                say(f"reconstruction de {len(rebuilt)} index…")
-                # CREATE INDEX refuses to run while the deferred foreign-key checks are pending: run them now.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                say("clés étrangères vérifiées")
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                for name, definition in rebuilt:
-                    cursor.execute(definition)
-                    say(f"index {name}")
         else:
+            columns = ", ".join(COPY_COLUMNS)
             cursor.execute(
-                f"CREATE TEMPORARY TABLE seed_demo_offer ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608 - table and column names from model metadata, values as parameters
+                f"CREATE TEMPORARY TABLE seed_demo_offer ON COMMIT DROP AS SELECT {columns} FROM {OFFER_TABLE} WITH NO DATA"  # noqa: S608, E501  # nosec B608 - table and column names from model metadata
             )
-            _copy_rows(cursor, "seed_demo_offer", offers, report, count, progress)
+            _copy_rows(writer, "seed_demo_offer", offers, report, count, progress)
             # The demo offers this run no longer has.
-            cursor.execute(
-                f"""
-                DELETE FROM {table} AS o WHERE o.source = %s
-                   AND NOT EXISTS (SELECT 1 FROM seed_demo_offer AS s WHERE s.external_id = o.external_id)
-                """,  # noqa: S608  # nosec B608 - table name from model metadata, values as parameters
+            report.deleted += writer.delete(
+                "o.source = %s AND NOT EXISTS (SELECT 1 FROM seed_demo_offer AS s WHERE s.external_id = o.external_id)",
                 [DEMO_SOURCE],
             )
-            report.deleted += cursor.rowcount
             # Leave out the unchanged ones before the upsert: INSERT computes the stored search vector of
             # every row it is given, even of those whose conflict then updates nothing.
             cursor.execute(
                 f"""
-                DELETE FROM seed_demo_offer AS s USING {table} AS o
+                DELETE FROM seed_demo_offer AS s USING {OFFER_TABLE} AS o
                  WHERE o.source = %s AND o.external_id = s.external_id AND o.content_hash = s.content_hash
                 """,  # noqa: S608  # nosec B608 - table name from model metadata, values as parameters
                 [DEMO_SOURCE],
             )
             report.unchanged = cursor.rowcount
-            say(f"{report.unchanged:,} offres inchangées")
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_COLUMNS)
-            cursor.execute(
-                f"""
-                WITH upserted AS (
-                    INSERT INTO {table} ({columns}) SELECT {columns} FROM seed_demo_offer
-                    ON CONFLICT (source, external_id) WHERE NOT external_id = ''
-                    DO UPDATE SET {updates} WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash
-                    RETURNING xmax = 0 AS inserted
-                )
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-                """  # noqa: S608  # nosec B608 - table and column names from model metadata
-            )
-            report.created, report.updated = cursor.fetchone() or (0, 0)
+            say(f"{number(report.unchanged)} offres inchangées")
+            report.created, report.updated = writer.upsert_from("seed_demo_offer", source=DEMO_SOURCE)
         say("ANALYZE…")
-        cursor.execute(f"ANALYZE {table}")
-        bump_offers_version()
+        writer.analyze()
     if not connection.in_atomic_block:
         # Mark the new pages all-visible now rather than at the next autovacuum: until then the
         # search's index-only scans (the covering index of migration 0002) read the table anyway.
         # VACUUM cannot run in a transaction: a caller's (a test's) transaction skips it.
         say("VACUUM…")
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM {table}")
+        with connection.cursor() as vacuum:
+            vacuum.execute(f"VACUUM {OFFER_TABLE}")
     report.elapsed = time.perf_counter() - started
     return report

@@ -21,6 +21,18 @@ class OfferStatus(models.TextChoices):
 CLOSED_STATUSES = (OfferStatus.FILLED, OfferStatus.EXPIRED, OfferStatus.WITHDRAWN)
 
 
+class EventKind(models.TextChoices):
+    """What an offer event records (`offers.lifecycle` writes them, one per change)."""
+
+    CREATED = "created", "Création"
+    UPDATED = "updated", "Modification"
+    SUBMITTED = "submitted", "Envoi en modération"
+    PUBLISHED = "published", "Publication"
+    RETURNED = "returned", "Renvoi à l'organisation"
+    CLOSED = "closed", "Fermeture"
+    RENEWED = "renewed", "Prolongation"
+
+
 class EmployerKind(models.TextChoices):
     ENTREPRISE = "entreprise", "Entreprise"
     COMMUNE = "commune", "Commune"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -19,6 +21,7 @@ from offers.enums import (
     Contract,
     EducationLevel,
     EmployerKind,
+    EventKind,
     Experience,
     OfferKind,
     OfferStatus,
@@ -44,6 +47,11 @@ class OfferQuerySet(models.QuerySet["Offer"]):
         return self.filter(programmes__contains=[code])
 
 
+def offer_slug(title: str) -> str:
+    """The slug of an offer's address, from its title: every writer of offers uses this one."""
+    return slugify(title)[:80].strip("-") or "offre"
+
+
 class Offer(models.Model):
     kind = models.CharField("type d'offre", max_length=20, choices=OfferKind.choices)
     title = models.CharField("intitulé", max_length=200)
@@ -61,7 +69,7 @@ class Offer(models.Model):
     # The foreign keys are indexed in Meta, as plain B-trees: Django's own would add a `varchar_pattern_ops`
     # twin for each (LIKE on a code: never done), which every insert of an offer pays for.
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="offers", db_index=False)
-    # Denormalised from the commune for fast filters; kept right by `offers.services.refresh_offer_places`
+    # Denormalised from the commune for fast filters; kept right by `offers.lifecycle.refresh_places`
     # after every territories import.
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+", db_index=False)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -147,6 +155,12 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=~PUBLISHED | Q(published_at__isnull=False), name="offer_published_has_date"
             ),
+            # A closed offer says since when; an offer that is not closed has no closing date.
+            models.CheckConstraint(
+                condition=Q(status__in=CLOSED_STATUSES, closed_at__isnull=False)
+                | (~Q(status__in=CLOSED_STATUSES) & Q(closed_at__isnull=True)),
+                name="offer_closed_has_date",
+            ),
             models.UniqueConstraint(
                 fields=["source", "external_id"], condition=~Q(external_id=""), name="offer_source_external_id_unique"
             ),
@@ -170,14 +184,29 @@ class Offer(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
-            self.slug = slugify(self.title)[:80].strip("-") or "offre"
+            self.slug = offer_slug(self.title)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("offers:detail", kwargs={"pk": self.pk, "slug": self.slug or "offre"})
 
-    def is_open(self) -> bool:
-        return self.status == OfferStatus.PUBLISHED and (self.expires_at is None or self.expires_at > timezone.now())
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        """Published and not past its end date (the rule of `OfferQuerySet.published`)."""
+        return self.closure(now) is None and self.status == OfferStatus.PUBLISHED
+
+    def closure(self, now: dt.datetime | None = None) -> tuple[str, dt.datetime] | None:
+        """Why and since when a public offer is closed, or None while it is open (or not public yet).
+
+        A published offer past its end date is expired from that date, even before the hourly
+        `expire_offers` task has recorded it."""
+        now = now or timezone.now()
+        if self.status == OfferStatus.PUBLISHED:
+            if self.expires_at is None or self.expires_at > now:
+                return None
+            return OfferStatus.EXPIRED, self.expires_at
+        if self.status in CLOSED_STATUSES:
+            return self.status, self.closed_at or self.updated_at
+        return None
 
     def set_place(self, commune: Commune) -> None:
         """Attach the offer to a commune and copy what search filters on."""
@@ -187,3 +216,47 @@ class Offer(models.Model):
         self.latitude = commune.latitude
         self.longitude = commune.longitude
         self.programmes = list(commune.programmes)
+
+
+class OfferEvent(models.Model):
+    """One change of one offer: what (`kind`), from which status to which, when, who or which feed run,
+    and why. Written by `offers.lifecycle` only, in the transaction of the change. Moderation history,
+    alerts (« new since »), the CLCT digest (« published this week ») and statistics read them."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("événement", max_length=12, choices=EventKind.choices)
+    from_status = models.CharField("statut avant", max_length=12, blank=True)
+    to_status = models.CharField("statut après", max_length=12)
+    at = models.DateTimeField("le", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The feed run that made the change: its report may be purged before the event (no constraint).
+    feed_run = models.ForeignKey(
+        "feeds.FeedRun",
+        verbose_name="synchronisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "événement d’une offre"
+        verbose_name_plural = "événements des offres"
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="offerevent_kind_valid"),
+            models.CheckConstraint(condition=Q(to_status__in=OfferStatus.values), name="offerevent_to_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["offer", "at"], name="offerevent_offer_at"),
+            # « Published since … » (alerts, digests, statistics).
+            models.Index(fields=["kind", "at"], name="offerevent_kind_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} de l’offre {self.offer_id} le {self.at:%d/%m/%Y %H:%M}"

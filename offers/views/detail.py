@@ -125,22 +125,9 @@ def _public_offer(pk: int, only: tuple[str, ...] = ()) -> Offer:
     return offer
 
 
-def closure(offer: Offer, now: dt.datetime) -> tuple[str, dt.datetime] | None:
-    """Why and since when a public offer is closed, or None while it is open.
-
-    A published offer past its end date is expired, from that date, even before the hourly
-    `expire_offers` task has recorded it.
-    """
-    if offer.status == OfferStatus.PUBLISHED:
-        if offer.expires_at is None or offer.expires_at > now:
-            return None
-        return OfferStatus.EXPIRED, offer.expires_at
-    return offer.status, offer.closed_at or offer.updated_at
-
-
 def _render(request: HttpRequest, offer: Offer, now: dt.datetime) -> tuple[int, str, dt.datetime | None]:
     """(HTTP status, page, moment the page stops being right or None)."""
-    closed = closure(offer, now)
+    closed = offer.closure(now)
     similar = similar_offers(offer)
     if closed is not None:
         reason, closed_since = closed

@@ -266,12 +266,6 @@ def test_a_running_run_writes_its_sign_of_life(feed: Feed) -> None:
     assert run_.heartbeat_at > first
 
 
-def test_columns_are_every_written_column_of_the_offer_table() -> None:
-    columns = {f.column for f in Offer._meta.concrete_fields} - {"id", "search_vector"}
-    assert set(sync.COLUMNS) == columns
-    assert len(sync.COLUMNS) == len(columns)
-
-
 def test_check_offer_sets_aside_what_the_table_would_refuse() -> None:
     from feeds.places import CommunePlaces
 

@@ -62,13 +62,6 @@ def offers():
     return list(generate_offers(1500, seed=7, now=NOW, pools=POOLS))
 
 
-def test_demo_rows_are_in_the_copy_column_order_of_the_offers_table():
-    from offers.bulk import COPY_COLUMNS
-    from offers.demo import DemoOffer
-
-    assert DemoOffer._fields == COPY_COLUMNS
-
-
 def test_same_seed_gives_the_same_offers_and_another_seed_others():
     first = list(generate_offers(50, seed=3, now=NOW, pools=POOLS))
 

@@ -3,8 +3,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from offers.lifecycle import refresh_places as refresh_offer_places
 from offers.models import SEARCH_CONFIG, Offer
-from offers.services import refresh_offer_places
 from territories.models import Commune
 from tests.offers.factories import OfferFactory
 
