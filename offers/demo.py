@@ -49,6 +49,7 @@ from offers.bulk import prepare_bulk_write
 from offers.cache import bump_offers_version
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, OfferStatus, Remote
 from offers.models import Offer
+from partnership.formatting import number
 from territories.enums import ProgrammeCode
 
 DEMO_SOURCE = "demo"
@@ -1189,7 +1190,7 @@ def seed_demo_offers(
 
     def say(message: str) -> None:
         if log:
-            log(f"{time.perf_counter() - started:6.1f} s  {message}")
+            log(f"{number(time.perf_counter() - started, 1):>6} s  {message}")
 
     pools = Pools.of(load_communes())
     offers = generate_offers(count, seed=seed, now=now, pools=pools)
@@ -1249,7 +1250,7 @@ def seed_demo_offers(
                 [DEMO_SOURCE],
             )
             report.unchanged = cursor.rowcount
-            say(f"{report.unchanged:,} offres inchangées")
+            say(f"{number(report.unchanged)} offres inchangées")
             updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_COLUMNS)
             cursor.execute(
                 f"""
