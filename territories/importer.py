@@ -164,10 +164,9 @@ COMMUNE_COLUMNS = (
 
 def name_type(value: str) -> int:
     """INSEE's TNCC (0 to 8: how the name takes an article), see `NameType`."""
-    tncc = parse_int(value)
-    if tncc is None or tncc not in NameType.values:
+    if value.strip() not in {str(tncc) for tncc in NameType.values}:
         raise DataError(f"type de nom (TNCC) invalide : {value!r}")
-    return tncc
+    return int(value)
 
 
 def region_row(record: Record) -> Row:

@@ -33,7 +33,7 @@ def percent(value: float | None, decimals: int = 0) -> str:
     return "" if value is None else formatting.percent(value, decimals)
 
 
-@register.filter(expects_localtime=True)
+@register.filter
 def long_date(value: dt.date | None) -> str:
     return "" if value is None else formatting.long_date(value)
 
