@@ -2,7 +2,10 @@
 
 - A commune code is five characters: digits, or `2A`/`2B` and three digits (Corsica). A postcode is five
   digits, so a five-digit text may be either: callers look it up as both.
-- A département code is two characters (`01`–`95`, `2A`, `2B`) or three for the outre-mer (`971`–`989`).
+- A département code is two characters (`01`–`95`, `2A`, `2B`) or three for the outre-mer (`971`–`989`);
+  a région code two digits, or three for the collectivités d'outre-mer, which the COG lists as régions.
+- Digits are ASCII digits: a hostile « ١٩٢٧٢ » is no code. The `*_PATTERN` strings (upper case, as the
+  portal writes codes) are also the URL converters' (`territories/converters.py`).
 - The portal writes a commune as « Tulle (19) » (`commune_label`) and reads that back
   (`split_commune_label`); feeds send looser labels (« 74 - Annecy », « Annecy 74000 »…) that
   `split_place_label` reads.
@@ -12,10 +15,13 @@ from __future__ import annotations
 
 import re
 
-_DEP = r"2[AB]|9[78]\d|\d{2}"
-_COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+COMMUNE_CODE_PATTERN = "[0-9]{5}|2[AB][0-9]{3}"
+DEPARTEMENT_CODE_PATTERN = "2[AB]|9[78][0-9]|[0-9]{2}"
+REGION_CODE_PATTERN = "9[78][0-9]|[0-9]{2}"
+_DEP = DEPARTEMENT_CODE_PATTERN
+_COMMUNE_CODE = re.compile(rf"^(?:{COMMUNE_CODE_PATTERN})$", re.IGNORECASE)
 _DEPARTEMENT_CODE = re.compile(rf"^(?:{_DEP})$", re.IGNORECASE)
-_POSTCODE = re.compile(r"^\d{5}$")
+_POSTCODE = re.compile(r"^[0-9]{5}$")
 _COMMUNE_LABEL = re.compile(rf"^(?P<name>.+?)\s*\(\s*(?P<code>{_DEP})\s*\)$", re.IGNORECASE)
 _DASH = r"\s*[-–—:]\s*"
 # (pattern, which group is the code: 1 or 2), tried in this order.
@@ -23,12 +29,12 @@ _PLACE_LABELS = (
     # « 74 - Annecy », « 2A - AJACCIO », « 974 - Saint-Denis »
     (re.compile(rf"^\s*({_DEP}){_DASH}(.+?)\s*$", re.IGNORECASE), 1),
     # « Annecy (74) », « Annecy (74000) »
-    (re.compile(rf"^\s*(.+?)\s*\(\s*({_DEP}|\d{{5}})\s*\)\s*$", re.IGNORECASE), 2),
+    (re.compile(rf"^\s*(.+?)\s*\(\s*({_DEP}|[0-9]{{5}})\s*\)\s*$", re.IGNORECASE), 2),
     # « Annecy - 74 », « Annecy - 74000 »
-    (re.compile(rf"^\s*(.+?)\s+[-–—]\s+({_DEP}|\d{{5}})\s*$", re.IGNORECASE), 2),
+    (re.compile(rf"^\s*(.+?)\s+[-–—]\s+({_DEP}|[0-9]{{5}})\s*$", re.IGNORECASE), 2),
     # « 74000 Annecy », « Annecy 74000 »
-    (re.compile(r"^\s*(\d{5})\s+(.+?)\s*$"), 1),
-    (re.compile(r"^\s*(.+?)\s+(\d{5})\s*$"), 2),
+    (re.compile(r"^\s*([0-9]{5})\s+(.+?)\s*$"), 1),
+    (re.compile(r"^\s*(.+?)\s+([0-9]{5})\s*$"), 2),
 )
 
 

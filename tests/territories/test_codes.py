@@ -1,6 +1,7 @@
 """territories.codes: the shapes of INSEE codes and the « Tulle (19) » label, wherever they are read."""
 
 import pytest
+from django.urls import Resolver404, resolve
 
 from offers.filters import resolve_commune
 from territories.codes import (
@@ -19,7 +20,7 @@ def test_commune_codes_and_postcodes(text):
     assert is_commune_code(text)
 
 
-@pytest.mark.parametrize("text", ["1927", "192720", "2C004", "A9272", "20A04", "19 272", ""])
+@pytest.mark.parametrize("text", ["1927", "192720", "2C004", "A9272", "20A04", "19 272", "", "١٩٢٧٢"])
 def test_not_commune_codes(text):
     assert not is_commune_code(text)
 
@@ -29,7 +30,7 @@ def test_departement_codes(text):
     assert is_departement_code(text)
 
 
-@pytest.mark.parametrize("text", ["1", "2C", "100", "990", "19272", "A1", ""])
+@pytest.mark.parametrize("text", ["1", "2C", "100", "990", "19272", "A1", "", "١٩"])
 def test_not_departement_codes(text):
     assert not is_departement_code(text)
 
@@ -78,3 +79,34 @@ def test_search_and_autocomplete_read_codes_and_labels_alike():
     assert resolve_commune("Ajaccio (2A)").label == "Ajaccio (2A)"
     assert [c.code for c in autocomplete("2a004")] == ["2A004"]
     assert "19272" in [c.code for c in autocomplete("19000")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/territoires/communes/19272/",
+        "/territoires/communes/2A004/",
+        "/territoires/departements/2B/",
+        "/territoires/departements/974/",
+        "/territoires/departements/988/",
+        "/territoires/regions/84/",
+        "/territoires/regions/975/",
+    ],
+)
+def test_territory_urls_take_the_code_shapes(path):
+    assert resolve(path).kwargs["code"] == path.split("/")[-2]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/territoires/communes/1A001/",
+        "/territoires/communes/١٩٢٧٢/",
+        "/territoires/departements/1A/",
+        "/territoires/departements/100/",
+        "/territoires/regions/100/",
+    ],
+)
+def test_territory_urls_refuse_what_cannot_be_a_code(path):
+    with pytest.raises(Resolver404):
+        resolve(path)
