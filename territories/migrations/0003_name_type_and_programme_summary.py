@@ -7,6 +7,18 @@ The programme code's choices follow the labels of `territories/data/programmes.t
 
 from django.db import migrations, models
 
+NAME_TYPES = [
+    (0, "sans article, initiale consonne (sauf H muet)"),
+    (1, "sans article, initiale voyelle ou H muet"),
+    (2, "article « le »"),
+    (3, "article « la »"),
+    (4, "article « les »"),
+    (5, "article « l’ »"),
+    (6, "article « aux »"),
+    (7, "article « las »"),
+    (8, "article « los »"),
+]
+
 
 class Migration(migrations.Migration):
     dependencies = [("territories", "0002_commune_search_name_statistics")]
@@ -16,17 +28,7 @@ class Migration(migrations.Migration):
             model_name="region",
             name="tncc",
             field=models.PositiveSmallIntegerField(
-                choices=[
-                    (0, "sans article, initiale consonne (sauf H muet)"),
-                    (1, "sans article, initiale voyelle ou H muet"),
-                    (2, "article « le »"),
-                    (3, "article « la »"),
-                    (4, "article « les »"),
-                    (5, "article « l’ »"),
-                    (6, "article « aux »"),
-                    (7, "article « las »"),
-                    (8, "article « los »"),
-                ],
+                choices=NAME_TYPES,
                 default=0,
                 verbose_name="type de nom (TNCC)",
             ),
@@ -36,17 +38,7 @@ class Migration(migrations.Migration):
             model_name="departement",
             name="tncc",
             field=models.PositiveSmallIntegerField(
-                choices=[
-                    (0, "sans article, initiale consonne (sauf H muet)"),
-                    (1, "sans article, initiale voyelle ou H muet"),
-                    (2, "article « le »"),
-                    (3, "article « la »"),
-                    (4, "article « les »"),
-                    (5, "article « l’ »"),
-                    (6, "article « aux »"),
-                    (7, "article « las »"),
-                    (8, "article « los »"),
-                ],
+                choices=NAME_TYPES,
                 default=0,
                 verbose_name="type de nom (TNCC)",
             ),
