@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from feeds.records import RecordError
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, Remote
 from offers.html import clean_html, text_of_clean_html
+from partnership.formatting import long_datetime, number
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -226,8 +227,7 @@ def end_of_day(value: str | None) -> dt.datetime | None:
 def check_dates(published_at: dt.datetime | None, expires_at: dt.datetime | None) -> None:
     if published_at and expires_at and expires_at <= published_at:
         raise RecordError(
-            f"Date limite ({expires_at.astimezone(PARIS):%d/%m/%Y %H:%M}) antérieure à la publication "
-            f"({published_at.astimezone(PARIS):%d/%m/%Y %H:%M})"
+            f"Date limite ({long_datetime(expires_at)}) antérieure à la publication ({long_datetime(published_at)})"
         )
 
 
@@ -593,7 +593,5 @@ def required_description(description: str, text: str) -> None:
         raise RecordError("Description manquante")
     if len(description) > DESCRIPTION_LENGTH:
         raise RecordError(
-            f"Description trop longue : {len(description):,} caractères pour {DESCRIPTION_LENGTH:,} au plus".replace(
-                ",", "\u202f"
-            )
+            f"Description trop longue : {number(len(description))} caractères pour {number(DESCRIPTION_LENGTH)} au plus"
         )

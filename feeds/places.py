@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from feeds.records import Place, RecordError
+from territories.codes import is_postcode, split_place_label
 from territories.normalize import search_name
 
 
@@ -36,21 +37,6 @@ ARRONDISSEMENTS = {
 }
 _ARRONDISSEMENT_NAME = re.compile(r"^(paris|lyon|marseille) 0?(\d{1,2}) ?(?:e|er|eme|ieme)?(?: arrondissement)?$")
 _CEDEX = re.compile(r" cedex(?: \d+)?\b")
-_DEP = r"(2[ABab]|9[78]\d|\d{2})"
-_DASH = r"\s*[-–—:]\s*"
-_LABELS = (
-    # « 74 - Annecy », « 2A - AJACCIO », « 974 - Saint-Denis »
-    (re.compile(rf"^\s*{_DEP}{_DASH}(.+?)\s*$"), "dep", "name"),
-    # « Annecy (74) », « Annecy (74000) »
-    (re.compile(rf"^\s*(.+?)\s*\(\s*({_DEP[1:-1]}|\d{{5}})\s*\)\s*$"), "name", "dep"),
-    # « Annecy - 74 », « Annecy - 74000 »
-    (re.compile(rf"^\s*(.+?)\s+[-–—]\s+({_DEP[1:-1]}|\d{{5}})\s*$"), "name", "dep"),
-    # « 74000 Annecy », « Annecy 74000 »
-    (re.compile(r"^\s*(\d{5})\s+(.+?)\s*$"), "dep", "name"),
-    (re.compile(r"^\s*(.+?)\s+(\d{5})\s*$"), "name", "dep"),
-)
-_ONLY_DEP = re.compile(rf"^\s*{_DEP}\s*$")
-_POSTCODE = re.compile(r"^\d{5}$")
 _VAGUE_NAMES = frozenset({"france", "france entiere", "france metropolitaine", "teletravail", "national"})
 
 
@@ -176,8 +162,8 @@ class CommunePlaces:
             except RecordError as name_error:
                 error = name_error
         if label:
-            departement, label_name = self._parse_label(label)
-            if departement and _POSTCODE.match(departement):
+            departement, label_name = split_place_label(label)
+            if departement and is_postcode(departement):
                 label_postcode, departement = departement, None
             else:
                 label_postcode = postcode
@@ -207,16 +193,6 @@ class CommunePlaces:
                 current = found[0] if len(found) == 1 else None
             place = self.places.get(current) if current else None
         return place
-
-    def _parse_label(self, label: str) -> tuple[str | None, str]:
-        if _ONLY_DEP.match(label):
-            return label.strip().upper(), ""
-        for pattern, first, _second in _LABELS:
-            if match := pattern.match(label):
-                one, two = match[1].strip(), match[2].strip()
-                departement, name = (one, two) if first == "dep" else (two, one)
-                return departement.upper(), name
-        return None, label
 
     def _departement_name(self, code: str) -> str:
         return self.departements.get(code, f"département {code}")

@@ -33,6 +33,7 @@ import httpx
 from django.conf import settings
 
 from feeds.records import FeedError, Limits
+from partnership.formatting import number
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +52,10 @@ MB = 1024 * 1024
 def format_size(size: int) -> str:
     """« 50,0 Mo », « 12,5 Ko », « 300 octets »; a whole number of Mo without decimals (« 32 Mo »)."""
     if size >= MB:
-        if size % MB == 0:
-            return f"{size // MB} Mo"
-        return f"{size / MB:.1f} Mo".replace(".", ",")
+        return f"{number(size / MB, 0 if size % MB == 0 else 1)} Mo"
     if size >= 1024:
-        if size % 1024 == 0:
-            return f"{size // 1024} Ko"
-        return f"{size / 1024:.1f} Ko".replace(".", ",")
-    return f"{size} octet" if size == 1 else f"{size} octets"
+        return f"{number(size / 1024, 0 if size % 1024 == 0 else 1)} Ko"
+    return "1 octet" if size == 1 else f"{number(size)} octets"
 
 
 def too_big(size: int, limits: Limits, *, at_least: bool = False) -> FeedError:
@@ -216,7 +213,7 @@ def status_error(response: httpx.Response) -> FeedError:
     status = response.status_code
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        wait = f", réessayer dans {retry_after:.0f} s" if retry_after is not None else ""
+        wait = f", réessayer dans {number(retry_after)} s" if retry_after is not None else ""
         return FeedError(f"Trop de requêtes vers {host} (HTTP 429{wait})", retryable=True, retry_after=retry_after)
     if status >= 500:
         return FeedError(f"Le serveur {host} est en erreur (HTTP {status})", retryable=True)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from feeds.enums import RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun
 from feeds.services import mark_lost_runs, request_run
+from partnership.formatting import duration
 
 RUNS_PER_PAGE = 50
 REJECTED_PER_PAGE = 50
@@ -79,15 +80,7 @@ def interval_label(minutes: int) -> str:
 
 
 def duration_label(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    if seconds < 60:
-        return f"{seconds:.1f} s".replace(".", ",")
-    minutes, rest = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {rest:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    return "–" if seconds is None else duration(seconds)
 
 
 def _decorate(runs: Iterable[FeedRun]) -> list[FeedRun]:

@@ -1122,7 +1122,7 @@ def seed_demo_offers(
 
     def say(message: str) -> None:
         if log:
-            log(f"{time.perf_counter() - started:6.1f} s  {message}")
+            log(f"{number(time.perf_counter() - started, 1):>6} s  {message}")
 
     pools = Pools.of(load_communes())
     offers = generate_offers(count, seed=seed, now=now, pools=pools)

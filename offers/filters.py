@@ -9,7 +9,6 @@ that `xyz` is not a type).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import threading
 import time
@@ -21,13 +20,14 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from offers.enums import Contract, EducationLevel, OfferKind, Remote
 from offers.models import SEARCH_CONFIG, Offer
+from territories.codes import commune_label, is_commune_code, split_commune_label
 from territories.enums import ProgrammeCode
+from territories.geo import bounding_box, distance_km
 from territories.models import Commune, Departement, Region
 from territories.normalize import search_name
 
@@ -43,22 +43,9 @@ PUBLIEE_DEPUIS_CHOICES = (
     (30, "Depuis 30 jours"),
 )
 MAX_PAGE = 50
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE = 111.195  # along a meridian, on the sphere above
 
 TRI_CHOICES = (("pertinence", "Pertinence"), ("date", "Date de publication"), ("distance", "Distance"))
-PROGRAMME_SHORT_NAMES: dict[str, str] = {
-    ProgrammeCode.QPV: "QPV",
-    ProgrammeCode.TI: "Territoire d’industrie",
-    ProgrammeCode.PVD: "Petites villes de demain",
-    ProgrammeCode.ACV: "Action cœur de ville",
-    ProgrammeCode.FRR: "FRR",
-    ProgrammeCode.RURAL: "Commune rurale",
-    ProgrammeCode.MONTAGNE: "Massif",  # a commune in a massif, never "zone de montagne"
-}
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_INSEE_CODE = re.compile(r"^(?:\d{5}|2[ab]\d{3})$", re.IGNORECASE)
-_NAME_AND_DEPARTEMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<dep>\d[\dab]\d?)\)$", re.IGNORECASE)
 
 
 # --- Région and département names: one query per process every few minutes, never per request ----------
@@ -115,7 +102,11 @@ class CommunePoint:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.departement})"
+        return commune_label(self.name, self.departement)
+
+    def distance_km(self) -> CombinedExpression:
+        """The great-circle distance from this commune to each row, in SQL."""
+        return distance_km(self.latitude, self.longitude)
 
 
 def resolve_commune(text: str) -> CommunePoint | None:
@@ -124,14 +115,13 @@ def resolve_commune(text: str) -> CommunePoint | None:
     raw = text.strip()
     communes = Commune.objects.values_list("code", "name", "departement_id", "latitude", "longitude")
     order = (F("population").desc(nulls_last=True), "code")
-    if _INSEE_CODE.match(raw):
+    if is_commune_code(raw):
         code = raw.upper()
         row = communes.filter(pk=code).first()
         if row is None:  # a postcode: its most populated commune
             row = communes.filter(postcodes__contains=[code]).order_by(*order).first()
         return CommunePoint(*row) if row else None
-    match = _NAME_AND_DEPARTEMENT.match(raw)
-    name, departement = (match["name"], match["dep"].upper()) if match else (raw, "")
+    name, departement = split_commune_label(raw) or (raw, "")
     normalised = search_name(name)
     if not normalised:
         return None
@@ -143,28 +133,12 @@ def resolve_commune(text: str) -> CommunePoint | None:
     return CommunePoint(*row) if row else None
 
 
-def distance_km(point: CommunePoint) -> CombinedExpression:
-    """Great-circle distance from `point` in km (haversine), in SQL."""
-    half_dlat = Radians(F("latitude") - Value(point.latitude)) / Value(2.0)
-    half_dlon = Radians(F("longitude") - Value(point.longitude)) / Value(2.0)
-    haversine = Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(point.latitude))) * Cos(
-        Radians(F("latitude"))
-    ) * Power(Sin(half_dlon), 2)
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Least(Value(1.0), Sqrt(haversine)))
-
-
 def within_radius(queryset: QuerySet[Offer], point: CommunePoint, rayon: int) -> QuerySet[Offer]:
     """Offers at most `rayon` km from `point`: a bounding box served by the (latitude, longitude)
     index, then the exact distance."""
-    dlat = rayon / KM_PER_DEGREE
-    cos_lat = max(math.cos(math.radians(point.latitude)), 0.01)
-    dlon = min(rayon / (KM_PER_DEGREE * cos_lat), 180.0)
     return queryset.filter(
-        LessThanOrEqual(distance_km(point), Value(float(rayon))),
-        latitude__gte=point.latitude - dlat,
-        latitude__lte=point.latitude + dlat,
-        longitude__gte=point.longitude - dlon,
-        longitude__lte=point.longitude + dlon,
+        LessThanOrEqual(point.distance_km(), Value(float(rayon))),
+        bounding_box(point.latitude, point.longitude, rayon).q(),
     )
 
 

@@ -17,8 +17,9 @@ from django.db import connection
 from django.db.models import BigAutoField, F, FloatField, Func, Lookup, QuerySet
 
 from offers.enums import Contract, OfferKind
-from offers.filters import MAX_PAGE, PROGRAMME_SHORT_NAMES, CommunePoint, OfferFilterSet, distance_km, geo_names
+from offers.filters import MAX_PAGE, CommunePoint, OfferFilterSet, geo_names
 from offers.models import Offer
+from territories import programmes
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
@@ -48,6 +49,7 @@ class FacetValue:
     label: str
     count: int | None  # None: more than COUNT_CAP matches for the facet, counted no further
     selected: bool
+    hint: str = ""  # what the value means, in plain French (the programmes)
 
 
 @dataclass
@@ -79,20 +81,10 @@ class SearchResults:
 def facet_choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "type": list(OfferKind.choices),
-        "programme": list(PROGRAMME_SHORT_NAMES.items()),
+        "programme": list(programmes.short_names().items()),
         "region": geo_names.region_choices(),
         "contrat": list(Contract.choices),
     }
-
-
-def _facet_filter(queryset: QuerySet[Offer], name: str, value: str) -> QuerySet[Offer]:
-    if name == "type":
-        return queryset.filter(kind=value)
-    if name == "programme":
-        return queryset.filter(programmes__contains=[value])
-    if name == "region":
-        return queryset.filter(region_id=value)
-    return queryset.filter(contract=value)
 
 
 # How one facet value is counted in a capped sample of matches (a row of `FACET_COLUMNS`).
@@ -196,8 +188,9 @@ def counts(
         if isinstance(selected, str):
             selected = [selected]
         exact = scope_totals[name] <= COUNT_CAP
+        hints = programmes.summaries() if name == "programme" else {}
         facets[name] = [
-            FacetValue(value, label, figure if exact else None, value in selected)
+            FacetValue(value, label, figure if exact else None, value in selected, hints.get(value, ""))
             for (value, label), figure in zip(values, figures, strict=True)
         ]
     return total, facets, (match_ids or []) if total <= COUNT_CAP else []
@@ -249,7 +242,7 @@ BigAutoField.register_lookup(AnyOf)
 def ordered(filterset: OfferFilterSet, queryset: QuerySet[Offer]) -> QuerySet[Offer]:
     point = filterset.commune_point
     if point is not None:
-        queryset = queryset.annotate(distance=distance_km(point))
+        queryset = queryset.annotate(distance=point.distance_km())
     sort = filterset.sort
     if sort == "pertinence" and (query := filterset.search_query) is not None:
         # ts_rank reads every vector it ranks: rank the RANK_CANDIDATES most recent matches only
@@ -257,7 +250,7 @@ def ordered(filterset: OfferFilterSet, queryset: QuerySet[Offer]) -> QuerySet[Of
         recent = queryset.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
         queryset = Offer.objects.filter(pk__in=recent)
         if point is not None:
-            queryset = queryset.annotate(distance=distance_km(point))
+            queryset = queryset.annotate(distance=point.distance_km())
         return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-published_at", "-id")
     if sort == "distance" and point is not None:
         # The nearest first through the GiST index of migration 0003 (k-nearest-neighbour scan):
@@ -299,9 +292,10 @@ def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> Search
             ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
             rows = ordered(filterset, Offer.objects.filter(pk__in=ids)).select_related("commune").only(*RESULT_FIELDS)
             results.offers = list(rows) if ids else []
+        short_names = programmes.short_names()
         for offer in results.offers:
             offer.distance = getattr(offer, "distance", None)  # type: ignore[attr-defined]
-            offer.programme_labels = [PROGRAMME_SHORT_NAMES.get(code, code) for code in offer.programmes]  # type: ignore[attr-defined]
+            offer.programme_labels = [short_names.get(code, code) for code in offer.programmes]  # type: ignore[attr-defined]
     return results
 
 

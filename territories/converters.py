@@ -1,7 +1,10 @@
 """URL converters of the territory codes: a path whose code cannot be one answers 404 from the resolver,
-before any query (a NUL byte, 10,000 characters or a bidi control never reach PostgreSQL)."""
+before any query (a NUL byte, 10,000 characters or a bidi control never reach PostgreSQL). The shapes
+are those of `territories.codes`, upper case as the portal writes codes."""
 
 from __future__ import annotations
+
+from territories.codes import COMMUNE_CODE_PATTERN, DEPARTEMENT_CODE_PATTERN, REGION_CODE_PATTERN
 
 
 class _Code:
@@ -17,16 +20,16 @@ class _Code:
 class CommuneCode(_Code):
     """An INSEE commune code (current or former): 19272, 2A004, 97105."""
 
-    regex = "[0-9][0-9AB][0-9]{3}"
+    regex = COMMUNE_CODE_PATTERN
 
 
 class DepartementCode(_Code):
     """01 to 95, 2A, 2B, 971 to 976; the overseas collectivities' 975, 977, 978 and 984 to 989."""
 
-    regex = "[0-9][0-9AB][0-9]?"
+    regex = DEPARTEMENT_CODE_PATTERN
 
 
 class RegionCode(_Code):
     """Two digits, or three for the overseas collectivities (975…989), which the COG lists as régions."""
 
-    regex = "[0-9]{2,3}"
+    regex = REGION_CODE_PATTERN

@@ -1,10 +1,29 @@
 from django.db import models
 
+from territories import programmes
+
 
 class Zone(models.TextChoices):
     METRO = "metro", "France métropolitaine"
     DROM = "drom", "Départements et régions d'outre-mer"
     COM = "com", "Collectivités d'outre-mer"
+
+
+class NameType(models.IntegerChoices):
+    """How a name takes an article: INSEE's `TNCC` (type de nom en clair) of the COG files.
+
+    `partnership.formatting.of_place` turns it into « de la Corrèze », « du Cantal », « de l’Ain »…
+    """
+
+    CONSONANT = 0, "sans article, initiale consonne (sauf H muet)"
+    VOWEL = 1, "sans article, initiale voyelle ou H muet"
+    LE = 2, "article « le »"
+    LA = 3, "article « la »"
+    LES = 4, "article « les »"
+    L = 5, "article « l’ »"
+    AUX = 6, "article « aux »"
+    LAS = 7, "article « las »"
+    LOS = 8, "article « los »"
 
 
 class EpciKind(models.TextChoices):
@@ -45,13 +64,14 @@ class ProgrammeCode(models.TextChoices):
     """Short codes of the ANCT programmes attached to places.
 
     These codes are stored in `Commune.programmes` and used in public search URLs
-    (`/offres/?programme=pvd`); the page slugs are on `Programme.slug`.
+    (`/offres/?programme=pvd`); the labels, like every name and text of a programme, come from
+    `territories/data/programmes.toml` (`territories.programmes`).
     """
 
-    QPV = "qpv", "Quartiers prioritaires de la politique de la ville"
-    TI = "ti", "Territoires d'industrie"
-    PVD = "pvd", "Petites villes de demain"
-    ACV = "acv", "Action cœur de ville"
-    FRR = "frr", "France Ruralités Revitalisation"
-    RURAL = "rural", "Communes rurales"
-    MONTAGNE = "montagne", "Communes d'un massif"
+    QPV = "qpv", programmes.name("qpv")
+    TI = "ti", programmes.name("ti")
+    PVD = "pvd", programmes.name("pvd")
+    ACV = "acv", programmes.name("acv")
+    FRR = "frr", programmes.name("frr")
+    RURAL = "rural", programmes.name("rural")
+    MONTAGNE = "montagne", programmes.name("montagne")

@@ -26,7 +26,8 @@ from django.utils.text import slugify
 from psycopg import sql
 
 from partnership.db import allow_long_statements
-from territories.enums import RURAL_DENSITY_LEVELS, FrrLevel, ProgrammeCode
+from territories import programmes
+from territories.enums import RURAL_DENSITY_LEVELS, FrrLevel, NameType, ProgrammeCode
 from territories.models import (
     Commune,
     Departement,
@@ -127,14 +128,14 @@ def density_level(value: str) -> int:
 
 # --- Pure record → row mappings --------------------------------------------------------------------
 
-REGION_COLUMNS = ("code", "name", "slug", "zone")
-DEPARTEMENT_COLUMNS = ("code", "name", "slug", "region_id", "zone")
+REGION_COLUMNS = ("code", "name", "slug", "zone", "tncc")
+DEPARTEMENT_COLUMNS = ("code", "name", "slug", "region_id", "zone", "tncc")
 EPCI_COLUMNS = ("siren", "name", "kind", "population")
 TI_COLUMNS = ("code", "name")
 MASSIF_COLUMNS = ("code", "name")
 OLD_CODE_COLUMNS = ("code", "commune_id")
 QPV_COLUMNS = ("code", "name", "latitude", "longitude")
-PROGRAMME_COLUMNS = ("code", "slug", "name", "short_name", "description", "source", "position")
+PROGRAMME_COLUMNS = ("code", "slug", "name", "short_name", "summary", "description", "source", "position")
 COMMUNE_COLUMNS = (
     "code",
     "name",
@@ -161,12 +162,26 @@ COMMUNE_COLUMNS = (
 )
 
 
+def name_type(value: str) -> int:
+    """INSEE's TNCC (0 to 8: how the name takes an article), see `NameType`."""
+    if value.strip() not in {str(tncc) for tncc in NameType.values}:
+        raise DataError(f"type de nom (TNCC) invalide : {value!r}")
+    return int(value)
+
+
 def region_row(record: Record) -> Row:
-    return (record["code"], record["nom"], slugify(record["nom"]), record["zone"])
+    return (record["code"], record["nom"], slugify(record["nom"]), record["zone"], name_type(record["tncc"]))
 
 
 def departement_row(record: Record) -> Row:
-    return (record["code"], record["nom"], slugify(record["nom"]), record["region"], record["zone"])
+    return (
+        record["code"],
+        record["nom"],
+        slugify(record["nom"]),
+        record["region"],
+        record["zone"],
+        name_type(record["tncc"]),
+    )
 
 
 def epci_row(record: Record) -> Row:
@@ -320,130 +335,16 @@ def territoire_industrie_membership(
 # --- The programmes themselves ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProgrammeInfo:
-    code: str
-    slug: str
-    name: str
-    short_name: str
-    description: str
-    source: str
-
-
-PROGRAMMES: tuple[ProgrammeInfo, ...] = (
-    ProgrammeInfo(
-        code=ProgrammeCode.QPV,
-        slug="qpv",
-        name="Quartiers prioritaires de la politique de la ville",
-        short_name="QPV",
-        description=(
-            "Les quartiers prioritaires de la politique de la ville (QPV) sont les quartiers urbains où le "
-            "revenu des habitants est le plus faible. La liste en vigueur depuis le 1er janvier 2024 a été "
-            "fixée par le décret n° 2023-1314, en métropole et en outre-mer. Une commune relève du programme "
-            "dès qu'elle compte au moins un quartier prioritaire, même partiellement."
-        ),
-        source=(
-            "ANCT, contours des quartiers prioritaires 2024 (data.gouv.fr, ressource du 15 janvier 2026), "
-            "Licence Ouverte 2.0."
-        ),
-    ),
-    ProgrammeInfo(
-        code=ProgrammeCode.TI,
-        slug="territoires-industrie",
-        name="Territoires d'industrie",
-        short_name="Territoires d'industrie",
-        description=(
-            "Territoires d'industrie soutient la reconquête industrielle de territoires choisis avec les "
-            "régions. Chaque territoire réunit des intercommunalités autour d'un projet porté ensemble par "
-            "des élus et des industriels. La deuxième phase du programme couvre les années 2023 à 2027."
-        ),
-        source=(
-            "ANCT, territoires et groupements de la phase 2023-2027 (superposeur-anct, septembre 2024), "
-            "Licence Ouverte 2.0 ; communes recalculées d'après la composition des EPCI et EPT en 2026."
-        ),
-    ),
-    ProgrammeInfo(
-        code=ProgrammeCode.PVD,
-        slug="petites-villes-de-demain",
-        name="Petites villes de demain",
-        short_name="PVD",
-        description=(
-            "Petites villes de demain accompagne des communes de moins de 20 000 habitants qui jouent un rôle "
-            "de centralité pour leur bassin de vie. Le programme aide à revitaliser leur centre et finance "
-            "notamment un chef de projet dans chaque commune ou intercommunalité lauréate."
-        ),
-        source=(
-            "ANCT, liste des communes Petites villes de demain du 27 avril 2026 (data.gouv.fr), Licence Ouverte 2.0."
-        ),
-    ),
-    ProgrammeInfo(
-        code=ProgrammeCode.ACV,
-        slug="action-coeur-de-ville",
-        name="Action cœur de ville",
-        short_name="ACV",
-        description=(
-            "Action cœur de ville soutient la revitalisation du centre des villes moyennes : logement, "
-            "commerce, mobilités, services et espaces publics. Chaque ville signe une convention avec l'État "
-            "et ses partenaires, parfois avec des communes voisines. Certaines villes mènent aussi le volet "
-            "« Entrées de ville »."
-        ),
-        source="ANCT, liste des communes Action cœur de ville du 4 juillet 2025 (data.gouv.fr), Licence Ouverte 2.0.",
-    ),
-    ProgrammeInfo(
-        code=ProgrammeCode.FRR,
-        slug="france-ruralites-revitalisation",
-        name="France Ruralités Revitalisation",
-        short_name="FRR",
-        description=(
-            "France Ruralités Revitalisation (FRR) a remplacé les zones de revitalisation rurale (ZRR) le "
-            "1er juillet 2024. Les entreprises qui s'installent dans une commune classée peuvent bénéficier "
-            "d'exonérations fiscales et sociales, renforcées pour les communes FRR+. Les communes dites "
-            "« bénéficiaires » sont d'anciennes communes ZRR qui conservent ces avantages à titre transitoire."
-        ),
-        source=(
-            "DGCL, classement des communes FRR et FRR+ au 10 juillet 2025 (collectivites-locales.gouv.fr), "
-            "Licence Ouverte."
-        ),
-    ),
-    ProgrammeInfo(
-        code=ProgrammeCode.RURAL,
-        slug="rural",
-        name="Communes rurales",
-        short_name="Rural",
-        description=(
-            "Une commune est rurale au sens de l'INSEE quand la grille communale de densité la classe parmi "
-            "les bourgs ruraux, le rural à habitat dispersé ou le rural à habitat très dispersé, soit les "
-            "niveaux 5 à 7 de la grille à sept niveaux. C'est la définition retenue pour les employeurs du "
-            "volontariat territorial en administration (VTA)."
-        ),
-        source=(
-            "INSEE, grille communale de densité à 7 niveaux, diffusée par l'Observatoire des territoires "
-            "(ANCT), Licence Ouverte 2.0."
-        ),
-    ),
-    ProgrammeInfo(
-        code=ProgrammeCode.MONTAGNE,
-        slug="montagne",
-        name="Communes d'un massif",
-        short_name="Massif",
-        description=(
-            "Communes situées dans le périmètre d'un des neuf massifs : Alpes, Corse, Jura, Massif central, "
-            "Pyrénées et Vosges en métropole, Guadeloupe, Martinique et Hauts de la Réunion en outre-mer. Le "
-            "périmètre d'un massif est plus large que le classement réglementaire des communes au titre de la "
-            "loi Montagne : appartenir à un massif ne vaut pas classement."
-        ),
-        source=(
-            "Observatoire des territoires (ANCT), communes par massif, COG 2025, préparé par l'équipe "
-            "cartographie de l'ANCT en mars 2026, Licence Ouverte 2.0."
-        ),
-    ),
-)
-
-
 def programme_rows() -> list[Row]:
+    """The Programme rows, from `data/programmes.toml` (territories.programmes), which must hold every
+    `ProgrammeCode` and no other code."""
+    texts = programmes.programmes()
+    codes = [text.code for text in texts]
+    if sorted(codes) != sorted(ProgrammeCode.values):
+        raise DataError(f"programmes.toml : codes {codes}, attendus {list(ProgrammeCode.values)}")
     return [
-        (str(p.code), p.slug, p.name, p.short_name, p.description, p.source, position)
-        for position, p in enumerate(PROGRAMMES, start=1)
+        (text.code, text.slug, text.name, text.short_name, text.summary, text.description, text.source, position)
+        for position, text in enumerate(texts, start=1)
     ]
 
 

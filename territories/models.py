@@ -7,7 +7,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 
-from territories.enums import DensityLevel, EpciKind, FrrLevel, ProgrammeCode, Zone
+from territories import programmes
+from territories.enums import DensityLevel, EpciKind, FrrLevel, NameType, ProgrammeCode, Zone
 
 
 class Region(models.Model):
@@ -15,10 +16,14 @@ class Region(models.Model):
     name = models.CharField("nom", max_length=100)
     slug = models.SlugField(max_length=100)
     zone = models.CharField(max_length=5, choices=Zone.choices)
+    tncc = models.PositiveSmallIntegerField("type de nom (TNCC)", choices=NameType.choices)
 
     class Meta:
         verbose_name = "région"
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(tncc__in=NameType.values), name="region_tncc_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -33,10 +38,14 @@ class Departement(models.Model):
     slug = models.SlugField(max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
     zone = models.CharField(max_length=5, choices=Zone.choices)
+    tncc = models.PositiveSmallIntegerField("type de nom (TNCC)", choices=NameType.choices)
 
     class Meta:
         verbose_name = "département"
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(tncc__in=NameType.values), name="departement_tncc_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -70,6 +79,7 @@ class Programme(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField("nom", max_length=120)
     short_name = models.CharField("nom court", max_length=40)
+    summary = models.CharField("en une ligne, pour les candidats", max_length=programmes.SUMMARY_MAX_LENGTH)
     description = models.TextField()
     source = models.TextField("source des données")
     position = models.PositiveSmallIntegerField(default=0)

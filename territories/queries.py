@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -10,6 +9,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 
+from territories.codes import is_commune_code
 from territories.enums import ProgrammeCode
 from territories.models import Commune, Programme, Qpv, TerritoireIndustrie
 from territories.normalize import search_name
@@ -20,8 +20,6 @@ AUTOCOMPLETE_MIN_LENGTH = 2
 # costs about 5 ms per character of random text (measured: 200 ms at 40 characters), so longer text
 # is cut here rather than left to the database.
 AUTOCOMPLETE_MAX_LENGTH = 60
-# A postcode or an INSEE code: five characters, digits or Corsican 2A/2B.
-_CODE = re.compile(r"^(?:\d{5}|2[ab]\d{3})$", re.IGNORECASE)
 
 KEY_FIGURES_CACHE_KEY = "territories:key-figures:v1"
 KEY_FIGURES_TIMEOUT = 600
@@ -61,7 +59,7 @@ def search_communes(communes: QuerySet[Commune], query: str) -> QuerySet[Commune
     normalised = search_name(query)
     if not normalised:
         return communes
-    if _CODE.match(query.strip()):
+    if is_commune_code(query):
         code = query.strip().upper()
         return communes.filter(Q(pk=code) | Q(postcodes__contains=[code]))
     return communes.filter(search_name__contains=normalised)
@@ -82,7 +80,7 @@ def autocomplete_queryset(query: str) -> QuerySet[Commune] | None:
     communes = Commune.objects.select_related("departement").only(
         "code", "name", "population", "postcodes", "departement__code", "departement__name"
     )
-    if _CODE.match(raw):
+    if is_commune_code(raw):
         code = raw.upper()
         return communes.filter(Q(pk=code) | Q(postcodes__contains=[code])).order_by(
             F("population").desc(nulls_last=True), "code"

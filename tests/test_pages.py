@@ -74,9 +74,9 @@ def test_home_has_search_programmes_and_figures(client):
         "montagne",
     ):
         assert f'href="/territoires/programmes/{slug}/"' in html
-    assert "34\xa0969" in html  # communes, French grouping
-    assert "1\xa0584" in html  # QPV 2024
-    assert "1\xa0646" in html  # PVD
+    assert "34\u202f969" in html  # communes, grouped by a narrow no-break space
+    assert "1\u202f584" in html  # QPV 2024
+    assert "1\u202f646" in html  # PVD
     assert "Action cœur de ville" in html
 
 
@@ -86,7 +86,7 @@ def test_home_figures_are_cached(client, django_assert_num_queries):
     assert cache.get(KEY_FIGURES_CACHE_KEY)["communes"] == 34969
     with django_assert_num_queries(0):
         response = client.get("/")
-    assert "34\xa0969" in response.content.decode()
+    assert "34\u202f969" in response.content.decode()
 
 
 def test_accessibility_statement(client):

@@ -9,7 +9,6 @@ or ISO), `expirationdate`, `url`, `company`, `city`, `state` (a département cod
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import IO
 
@@ -17,6 +16,7 @@ from feeds import mapping
 from feeds.formats.xml_records import read_records
 from feeds.places import place_key
 from feeds.records import Limits, MappingContext, OfferData, RecordError, SourceRecord
+from territories.codes import is_departement_code
 
 NAME = "xml-jobs"
 LABEL = "Flux d'offres XML courant (<source><job>)"
@@ -25,7 +25,6 @@ VERSION = 1
 ROOTS = ("source",)
 RECORD_TAG = "job"
 _FRANCE = frozenset({"", "fr", "fra", "france"})
-_DEPARTEMENT_CODE = re.compile(r"^(2[AB]|9[78]\d|\d{2})$", re.IGNORECASE)
 
 
 def parse(stream: IO[bytes], limits: Limits) -> Iterator[SourceRecord]:
@@ -85,7 +84,7 @@ def _departement_of(context: MappingContext, state: str) -> str | None:
     """The département code that `state` gives (« 74 », « Haute-Savoie »), if any."""
     if not state:
         return None
-    if _DEPARTEMENT_CODE.match(state.strip()):
+    if is_departement_code(state):
         return state.strip().upper()
     departement_code = getattr(context.places, "departement_code", None)
     return departement_code(state) if departement_code else None

@@ -18,8 +18,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.db.models import F, FloatField, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,6 +30,8 @@ from offers.enums import Contract, OfferStatus, Remote
 from offers.html import clean_html
 from offers.jsonld import absolute_url, job_posting, json_ld_script
 from offers.models import Offer
+from partnership.formatting import euro_range, euros, percent
+from territories.geo import bounding_box, distance_km
 from territories.models import Programme
 
 # A closed offer keeps its page (with an alert) this long after closing, then answers 410 Gone.
@@ -43,8 +43,6 @@ PAGE_CACHE_SECONDS = 300
 
 SIMILAR_RADIUS_KM = 100
 SIMILAR_LIMIT = 4
-EARTH_RADIUS_KM = 6371.0
-KM_PER_DEGREE = 111.2
 
 # Offers nobody outside their organisation and the moderators may see.
 NOT_PUBLIC_STATUSES = (OfferStatus.DRAFT, OfferStatus.SUBMITTED, OfferStatus.REJECTED)
@@ -55,7 +53,6 @@ CLOSED_REASONS = {
     OfferStatus.WITHDRAWN: "elle a été retirée",
 }
 
-NBSP = "\u00a0"
 FULL_TIME_PERCENT = 100
 
 
@@ -164,18 +161,11 @@ def _context(offer: Offer, similar: list[Offer]) -> dict[str, Any]:
     }
 
 
-def euros(amount: int) -> str:
-    """30000 → « 30 000 € », with non-breaking spaces."""
-    return f"{amount:,}".replace(",", NBSP) + f"{NBSP}€"
-
-
 def salary_display(offer: Offer) -> str:
     """« 30 000 – 35 000 € brut annuel », or the offer's own words when it gives no figure."""
     low, high = offer.salary_min, offer.salary_max
-    if low is not None and high is not None and low != high:
-        amount = f"{low:,}".replace(",", NBSP) + f"{NBSP}–{NBSP}" + euros(high)
-    elif low is not None and high is not None:
-        amount = euros(low)
+    if low is not None and high is not None:
+        amount = euro_range(low, high)
     elif low is not None:
         amount = f"à partir de {euros(low)}"
     elif high is not None:
@@ -188,12 +178,12 @@ def salary_display(offer: Offer) -> str:
 
 
 def working_time_display(offer: Offer) -> str:
-    percent = offer.working_time_percent
-    if percent is None:
+    share = offer.working_time_percent
+    if share is None:
         return ""
-    if percent >= FULL_TIME_PERCENT:
+    if share >= FULL_TIME_PERCENT:
         return "Temps plein"
-    return f"Temps partiel ({percent}{NBSP}%)"
+    return f"Temps partiel ({percent(share)})"
 
 
 def similar_offers(offer: Offer) -> list[Offer]:
@@ -203,21 +193,9 @@ def similar_offers(offer: Offer) -> list[Offer]:
     the candidates, the haversine distance orders and bounds them.
     """
     lat, lon = offer.latitude, offer.longitude
-    dlat = SIMILAR_RADIUS_KM / KM_PER_DEGREE
-    dlon = SIMILAR_RADIUS_KM / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    half_dlat = Sin((Radians(F("latitude")) - Value(math.radians(lat))) / Value(2.0))
-    half_dlon = Sin((Radians(F("longitude")) - Value(math.radians(lon))) / Value(2.0))
-    haversine = Power(half_dlat, 2) + Value(math.cos(math.radians(lat))) * Cos(Radians(F("latitude"))) * Power(
-        half_dlon, 2
-    )
-    distance = Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(haversine, output_field=FloatField()))
     return list(
         Offer.objects.published()
-        .filter(
-            kind=offer.kind,
-            latitude__range=(lat - dlat, lat + dlat),
-            longitude__range=(lon - dlon, lon + dlon),
-        )
+        .filter(bounding_box(lat, lon, SIMILAR_RADIUS_KM).q(), kind=offer.kind)
         .exclude(pk=offer.pk)
         .select_related("commune")
         .only(
@@ -232,7 +210,7 @@ def similar_offers(offer: Offer) -> list[Offer]:
             "commune__code",
             "commune__name",
         )
-        .annotate(distance_km=distance)
+        .annotate(distance_km=distance_km(lat, lon))
         .filter(distance_km__lte=SIMILAR_RADIUS_KM)
         .order_by("distance_km", "-published_at", "-id")[:SIMILAR_LIMIT]
     )

@@ -34,6 +34,7 @@ from offers.filters import (
     geo_names,
 )
 from offers.models import Offer
+from partnership.formatting import number
 
 CACHE_TIMEOUT = 60
 PARAMS = tuple(OfferFilterSet.base_filters)
@@ -77,10 +78,10 @@ def _url(items: list[tuple[str, str]], **changes: Any) -> str:
 
 def _count_text(total: int) -> str:
     if total > engine.COUNT_CAP:
-        return f"Plus de {engine.COUNT_CAP:,} offres".replace(",", "\u202f")
+        return f"Plus de {number(engine.COUNT_CAP)} offres"
     if total == 0:
         return "Aucune offre"
-    return f"{total:,} offre{'s' if total > 1 else ''}".replace(",", "\u202f")
+    return f"{number(total)} offre{'s' if total > 1 else ''}"
 
 
 def _page_links(items: list[tuple[str, str]], page: int, num_pages: int) -> list[tuple[int | None, str]]:
@@ -88,11 +89,11 @@ def _page_links(items: list[tuple[str, str]], page: int, num_pages: int) -> list
     numbers = sorted({1, num_pages, *range(max(1, page - 2), min(num_pages, page + 2) + 1)})
     links: list[tuple[int | None, str]] = []
     previous = 0
-    for number in numbers:
-        if number - previous > 1:
+    for page_number in numbers:
+        if page_number - previous > 1:
             links.append((None, ""))
-        links.append((number, _url(items, page=number)))
-        previous = number
+        links.append((page_number, _url(items, page=page_number)))
+        previous = page_number
     return links
 
 

@@ -127,7 +127,10 @@ def offer(ref="A1", date="05/03/2024 09:00:00", expiry="", title="Titre", text="
         ({"title": ""}, "Intitulé manquant"),
         ({"text": ""}, "Description manquante"),
         ({"text": "&lt;script&gt;x&lt;/script&gt;"}, "Description manquante"),
-        ({"expiry": "01/03/2024"}, "Date limite (02/03/2024 00:00) antérieure à la publication (05/03/2024 09:00)"),
+        (
+            {"expiry": "01/03/2024"},
+            "Date limite (2 mars 2024 à 00:00) antérieure à la publication (5 mars 2024 à 09:00)",
+        ),
     ],
 )
 def test_record_errors(places, fields, reason):

@@ -157,7 +157,7 @@ def row(**values: str) -> str:
         ({"date_limite": "31/02/2024"}, "Date limite invalide : « 31/02/2024 »"),
         (
             {"date_publication": "05/03/2024", "date_limite": "04/03/2024"},
-            "Date limite (05/03/2024 00:00) antérieure à la publication (05/03/2024 00:00)",
+            "Date limite (5 mars 2024 à 00:00) antérieure à la publication (5 mars 2024 à 00:00)",
         ),
         ({"code_insee": "", "commune": "Annecy"}, "Lieu trop vague : « Annecy » sans département ni code postal"),
         ({"code_insee": "", "commune": "74"}, "Lieu trop vague : seulement un département (« 74 »)"),

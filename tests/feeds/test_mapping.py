@@ -110,7 +110,7 @@ def test_closing_date_is_the_whole_day():
 def test_expiry_must_follow_publication():
     published = dt.datetime(2024, 3, 5, 9, tzinfo=PARIS)
     mapping.check_dates(published, published + dt.timedelta(seconds=1))
-    with pytest.raises(RecordError, match=r"^Date limite \(05/03/2024 09:00\) antérieure à la publication"):
+    with pytest.raises(RecordError, match=r"^Date limite \(5 mars 2024 à 09:00\) antérieure à la publication"):
         mapping.check_dates(published, published)
 
 

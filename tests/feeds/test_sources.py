@@ -113,7 +113,8 @@ def test_a_streamed_body_above_the_limit_is_stopped(feed_server):
 
     # Stopped after the first chunks: far less than the 2 Mo sent.
     assert re.fullmatch(
-        r"Document trop volumineux : plus de \d+(,\d)? (octets|Ko) pour 1000 octets au plus", str(caught.value)
+        r"Document trop volumineux : plus de [\d\u202f]+(,\d)? (octets|Ko) pour 1\u202f000 octets au plus",
+        str(caught.value),
     )
     assert not caught.value.retryable
 

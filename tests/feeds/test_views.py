@@ -247,7 +247,7 @@ def test_list_shows_every_feed_with_its_last_run(staff_client, feed, run):
     assert "<td>toutes les heures</td>" in html and "<td>désactivé</td>" in html
     assert "fr-badge--success" in html and "Réussie" in html
     assert f'href="/pilotage/flux/{feed.slug}/synchronisations/{run.pk}/"' in html
-    for count in ('<td class="fr-cell--right">12</td>', "1\xa0500", '<td class="fr-cell--right">3</td>'):
+    for count in ('<td class="fr-cell--right">12</td>', "1\u202f500", '<td class="fr-cell--right">3</td>'):
         assert count in html
     assert "999" not in html
     assert "Jamais synchronisé" in html
@@ -293,7 +293,7 @@ def test_feed_page_shows_settings_button_and_runs(staff_client, staff, feed):
     assert "Le serveur du flux a répondu 500 après 5 essais." in html
     assert "Le flux retirerait 80 % de ses offres publiées (seuil : 30 %)." in html
     assert "Lancement par l&#x27;équipe (equipe@anct.gouv.fr)" in html and "Planification" in html
-    assert "1 min 15 s" in html  # duration
+    assert "1\xa0min 15\xa0s" in html  # duration
     assert "(2 en tout)" in html
 
 
@@ -331,15 +331,15 @@ def test_run_report_shows_counts_reasons_and_rejected_records(staff_client, feed
 
     assert "Flux tronqué : 10 % des enregistrements d’hier." in html
     for label, value in [
-        ("Enregistrements lus", "1\xa0520"),
+        ("Enregistrements lus", "1\u202f520"),
         ("Offres créées", "12"),
         ("Offres modifiées", "3"),
-        ("Offres inchangées", "1\xa0500"),
+        ("Offres inchangées", "1\u202f500"),
         ("Offres retirées", "0"),
         ("Retraits suspendus", "7"),
         ("Enregistrements écartés", "2"),
         ("Doublons", "1"),
-        ("Durée", "1 min 15 s"),
+        ("Durée", "1\xa0min 15\xa0s"),
     ]:
         assert f'<th scope="row">{label}</th><td>{value}</td>' in html
     assert "Lieu introuvable : « Ville imaginaire (99) »." in html and "Intitulé manquant." in html

@@ -16,6 +16,7 @@ from tests.offers.factories import OfferFactory
 pytestmark = pytest.mark.django_db
 
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # thousands
 
 
 def full_offer(**kwargs):
@@ -66,8 +67,8 @@ def test_page_shows_the_whole_offer(client):
     assert "Télétravail partiel" in text
     assert "Contrat de projet de 24 mois" in text
     assert "Temps partiel (80 %)" in text
-    assert "1 septembre 2026" in text
-    assert f"30{NBSP}000{NBSP}–{NBSP}35{NBSP}000{NBSP}€ brut annuel" in html
+    assert "1er septembre 2026" in text
+    assert f"30{NNBSP}000{NBSP}–{NBSP}35{NNBSP}000{NBSP}€ brut annuel" in html
     assert "Bac + 5 et plus" in text and "3 à 5 ans" in text
     assert f"Publiée le {timezone.localtime(offer.published_at):%-d}" in text
     assert "candidatures jusqu’au" in text
@@ -89,7 +90,11 @@ def test_page_lists_the_programmes_of_the_commune(client):
     html = page(client, OfferFactory(commune="19272"))  # Tulle: ti, acv, frr, montagne
 
     assert "Programmes de l’ANCT à Tulle" in html
-    assert '<a class="fr-tag" href="/territoires/programmes/action-coeur-de-ville/">Action cœur de ville</a>' in html
+    assert (
+        '<li><a href="/territoires/programmes/action-coeur-de-ville/">Action cœur de ville</a><br>'
+        '<span class="fr-text--sm">Une ville moyenne aidée pour rénover son centre-ville : logements, commerces, '
+        "services.</span></li>"
+    ) in html
     assert 'href="/territoires/programmes/territoires-industrie/"' in html
     assert 'href="/territoires/programmes/petites-villes-de-demain/"' not in html
     assert (
@@ -119,12 +124,12 @@ def test_page_has_no_inline_script_or_handler(client):
 @pytest.mark.parametrize(
     ("low", "high", "text", "expected"),
     [
-        (30000, 35000, "", f"30{NBSP}000{NBSP}–{NBSP}35{NBSP}000{NBSP}€ brut annuel"),
-        (30000, 30000, "", f"30{NBSP}000{NBSP}€ brut annuel"),
-        (30000, None, "", f"À partir de 30{NBSP}000{NBSP}€ brut annuel"),
-        (None, 42000, "", f"Jusqu’à 42{NBSP}000{NBSP}€ brut annuel"),
+        (30000, 35000, "", f"30{NNBSP}000{NBSP}–{NBSP}35{NNBSP}000{NBSP}€ brut annuel"),
+        (30000, 30000, "", f"30{NNBSP}000{NBSP}€ brut annuel"),
+        (30000, None, "", f"À partir de 30{NNBSP}000{NBSP}€ brut annuel"),
+        (None, 42000, "", f"Jusqu’à 42{NNBSP}000{NBSP}€ brut annuel"),
         (None, None, "Selon profil", "Selon profil"),
-        (28000, 31000, "plus primes", f"28{NBSP}000{NBSP}–{NBSP}31{NBSP}000{NBSP}€ brut annuel (plus primes)"),
+        (28000, 31000, "plus primes", f"28{NNBSP}000{NBSP}–{NBSP}31{NNBSP}000{NBSP}€ brut annuel (plus primes)"),
         (None, None, "", ""),
     ],
 )

@@ -15,6 +15,7 @@ from offers.cache import VERSION_KEY, bump_offers_version, offers_version
 from offers.enums import Contract, EducationLevel, OfferStatus, Remote
 from offers.filters import CommunePoint, geo_names
 from offers.models import Offer
+from offers.views.search import _count_text
 from tests.offers.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -418,3 +419,11 @@ def test_last_reachable_page_says_where_the_results_stop(client, monkeypatch):
     OfferFactory.create_batch(9, title="Technicienne méthanisation")
     html = get(client, q="méthanisation", page="2").content.decode()
     assert "Les résultats s’arrêtent à la page 2 :" in html
+
+
+def test_count_text_groups_thousands_like_every_number_of_the_site():
+    assert _count_text(1_001) == "Plus de 1\u202f000 offres"
+    assert _count_text(1_000) == "1\u202f000 offres"
+    assert _count_text(2) == "2 offres"
+    assert _count_text(1) == "1 offre"
+    assert _count_text(0) == "Aucune offre"

@@ -43,7 +43,9 @@ def test_commune_tulle(client, django_assert_max_num_queries):
     assert "<h1>Tulle</h1>" in html
     assert '<a href="/territoires/departements/19/">Corrèze (19)</a>' in html
     assert '<a href="/territoires/regions/75/">Nouvelle-Aquitaine</a>' in html
-    assert "13\xa0401 habitants" in html
+    assert "13\u202f401 habitants" in html
+    assert 'Commune <a href="/territoires/departements/19/">de la Corrèze (19)</a>' in html
+    assert 'content="Tulle, commune de la Corrèze : population' in html
     assert "19000" in html
     assert "CA Tulle Agglo" in html and "Communauté d&#x27;agglomération" in html
     assert "Territoire d’industrie « Brive – Tulle – Périgord Noir »" in html
@@ -60,7 +62,7 @@ def test_commune_tulle(client, django_assert_max_num_queries):
 def test_commune_egletons(client):
     html = html_of(client.get("/territoires/communes/19073/"))
     assert "<h1>Égletons</h1>" in html
-    assert "4\xa0341 habitants" in html
+    assert "4\u202f341 habitants" in html
     assert "Convention signée le 26 avril 2021." in html
     assert "Bourgs ruraux" in html and "commune rurale" in html
     assert '<a href="/territoires/programmes/rural/">' in html
@@ -103,7 +105,7 @@ def test_departement_page(client, django_assert_max_num_queries):
     assert '<a href="/territoires/regions/75/">Nouvelle-Aquitaine</a>' in html
     assert '<a href="/territoires/communes/19073/">Égletons</a>' in html  # PVD
     assert '<a href="/territoires/communes/19272/">Tulle</a>' in html  # ACV
-    assert "Communes par programme" in html
+    assert "Communes de la Corrèze par programme" in html
 
 
 def test_departement_queries_do_not_grow_with_size(client, django_assert_max_num_queries):
@@ -118,6 +120,7 @@ def test_region_page(client, django_assert_max_num_queries):
         response = client.get("/territoires/regions/75/")
     html = html_of(response)
     assert "<h1>Nouvelle-Aquitaine</h1>" in html
+    assert "Communes de la Nouvelle-Aquitaine par programme" in html
     assert '<a href="/territoires/departements/19/">Corrèze (19)</a>' in html
     assert '<a href="/territoires/departements/33/">Gironde (33)</a>' in html
     assert '<a href="/territoires/communes/19272/">Tulle</a>' in html
@@ -158,7 +161,7 @@ def test_programme_detail_columns(client):
     html = html_of(client.get("/territoires/programmes/territoires-industrie/", {"q": "tulle"}))
     assert '<a href="/territoires/communes/19272/">Tulle</a>' in html
     html = html_of(client.get("/territoires/programmes/petites-villes-de-demain/", {"q": "egletons"}))
-    assert "26/04/2021" in html
+    assert "26 avril 2021" in html
 
 
 def test_qpv_programme_lists_quartiers_with_their_communes(client):

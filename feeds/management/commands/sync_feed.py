@@ -20,6 +20,7 @@ from feeds.models import RESERVED_SLUGS, Feed, FeedRun
 from feeds.services import mark_lost_runs, request_run
 from feeds.sync import FeedBusy, run_feed
 from offers.enums import OfferKind
+from partnership.formatting import duration, number
 
 BAR_WIDTH = 30
 
@@ -132,7 +133,7 @@ class Command(BaseCommand):
                 bar = f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {100 * done // total:3d} % "
             else:
                 bar = ""
-            line = f"{bar}{records:>9,} enregistrements ({rate:,.0f}/s)".replace(",", "\u202f")
+            line = f"{bar}{number(records):>9} enregistrements ({number(rate)}/s)"
             if tty:
                 self.stdout.write("\r" + line, ending="")
                 self.stdout.flush()
@@ -142,26 +143,23 @@ class Command(BaseCommand):
         return progress
 
     def _report(self, run: FeedRun, seconds: float) -> None:
-        def n(value: int) -> str:
-            return f"{value:,}".replace(",", "\u202f")
-
         self.stdout.write(
             f"Synchronisation {run.get_status_display().lower()}{' (essai à blanc)' if run.dry_run else ''}"
         )
         self.stdout.write(
-            f"  lus {n(run.records)}, créées {n(run.created)}, modifiées {n(run.updated)}, "
-            f"inchangées {n(run.unchanged)}, retirées {n(run.withdrawn)}, écartées {n(run.rejected)}, "
-            f"doublons {n(run.duplicates)}"
+            f"  lus {number(run.records)}, créées {number(run.created)}, modifiées {number(run.updated)}, "
+            f"inchangées {number(run.unchanged)}, retirées {number(run.withdrawn)}, écartées {number(run.rejected)}, "
+            f"doublons {number(run.duplicates)}"
         )
         if run.withheld_withdrawals:
-            self.stdout.write(f"  retraits suspendus : {n(run.withheld_withdrawals)}")
+            self.stdout.write(f"  retraits suspendus : {number(run.withheld_withdrawals)}")
         if run.suspicious_reason:
             self.stdout.write(self.style.WARNING(f"  suspecte : {run.suspicious_reason}"))
         for rejected in run.rejected_records.all()[:10]:
             self.stdout.write(f"  écarté {rejected.external_id or '?'} : {rejected.reason}")
         if run.rejected > 10:
-            self.stdout.write(f"  … et {n(run.rejected - 10)} autres enregistrements écartés")
+            self.stdout.write(f"  … et {number(run.rejected - 10)} autres enregistrements écartés")
         if run.error:
             self.stdout.write(self.style.ERROR(f"  erreur : {run.error}"))
         rate = run.records / seconds if seconds else 0
-        self.stdout.write(f"  {seconds:.1f} s ({n(round(rate))} enregistrements/s), rapport n° {run.pk}")
+        self.stdout.write(f"  {duration(seconds)} ({number(rate)} enregistrements/s), rapport n° {run.pk}")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from offers.demo import DEMO_SOURCE, SeedReport, seed_demo_offers
 from offers.enums import OfferKind, OfferStatus
+from partnership.formatting import duration, number
 
 BAR_WIDTH = 20
 
@@ -56,10 +57,12 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             if verbosity >= 1:
                 filled = BAR_WIDTH * done // max(total, 1)
-                self.stdout.write(f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done:>9,} / {total:,} offres")
+                self.stdout.write(
+                    f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {number(done):>9} / {number(total)} offres"
+                )
 
         if verbosity >= 1:
-            self.stdout.write(f"Offres de démonstration : {count:,} (graine {options['seed']})")
+            self.stdout.write(f"Offres de démonstration : {number(count)} (graine {options['seed']})")
         report = seed_demo_offers(
             count,
             seed=options["seed"],
@@ -79,13 +82,17 @@ class Command(BaseCommand):
         self.stdout.write("-" * len(header))
         for kind in OfferKind:
             counts = [report.by_kind_status[(kind.value, s.value)] for s in statuses]
-            self.stdout.write(f"{kind.label:<16}" + "".join(f"{c:>10,}" for c in counts) + f"{sum(counts):>10,}")
+            self.stdout.write(
+                f"{kind.label:<16}" + "".join(f"{number(c):>10}" for c in counts) + f"{number(sum(counts)):>10}"
+            )
         self.stdout.write("")
         self.stdout.write(
-            f"créées {report.created:,}, modifiées {report.updated:,}, inchangées {report.unchanged:,}, "
-            f"supprimées {report.deleted:,}"
+            f"créées {number(report.created)}, modifiées {number(report.updated)}, "
+            f"inchangées {number(report.unchanged)}, supprimées {number(report.deleted)}"
         )
         rate = report.offers / report.elapsed if report.elapsed else 0
         self.stdout.write(
-            self.style.SUCCESS(f"{report.offers:,} offres de démonstration en {report.elapsed:.1f} s ({rate:,.0f}/s).")
+            self.style.SUCCESS(
+                f"{number(report.offers)} offres de démonstration en {duration(report.elapsed)} ({number(rate)}/s)."
+            )
         )

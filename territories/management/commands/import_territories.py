@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from partnership.formatting import duration, number
 from territories.importer import STEPS, ImportReport, import_territories
 
 BAR_WIDTH = 20
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             filled = BAR_WIDTH * (step + 1) // len(STEPS)
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
             elapsed = time.perf_counter() - started
-            self.stdout.write(f"[{bar}] {step + 1:2}/{len(STEPS)} {label:<34} {elapsed:6.2f} s")
+            self.stdout.write(f"[{bar}] {step + 1:2}/{len(STEPS)} {label:<34} {number(elapsed, 2):>6} s")
 
         if verbosity >= 1:
             self.stdout.write(f"Import des territoires depuis {data_dir}")
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         if report.changed:
-            self.stdout.write(self.style.SUCCESS(f"Territoires importés en {elapsed:.1f} s."))
+            self.stdout.write(self.style.SUCCESS(f"Territoires importés en {duration(elapsed)}."))
         else:
-            self.stdout.write(self.style.SUCCESS(f"Aucun changement : les territoires sont à jour. ({elapsed:.1f} s)"))
+            self.stdout.write(
+                self.style.SUCCESS(f"Aucun changement : les territoires sont à jour. ({duration(elapsed)})")
+            )

@@ -1,0 +1,49 @@
+"""`{% load fr %}`: French formatting in templates, by the functions of `partnership.formatting`.
+
+`{{ count|number }}` « 12 345 », `{{ amount|euros }}` « 30 000 € », `{{ share|percent }}` « 40 % »,
+`{{ day|long_date }}` « 1er février 2027 », `{{ seconds|duration }}` « 1 min 15 s »,
+`{{ departement|of_place }}` « de la Corrèze » (a Departement or a Region: its name and TNCC).
+None gives "", so that `|default:"…"` can follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+from partnership import formatting
+
+register = template.Library()
+
+
+@register.filter
+def number(value: float | None, decimals: int = 0) -> str:
+    return "" if value is None else formatting.number(value, decimals)
+
+
+@register.filter
+def euros(value: float | None) -> str:
+    return "" if value is None else formatting.euros(value)
+
+
+@register.filter
+def percent(value: float | None, decimals: int = 0) -> str:
+    return "" if value is None else formatting.percent(value, decimals)
+
+
+@register.filter
+def long_date(value: dt.date | None) -> str:
+    return "" if value is None else formatting.long_date(value)
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    return "" if seconds is None else formatting.duration(seconds)
+
+
+@register.filter
+def of_place(place: Any) -> str:
+    """A Departement or a Region (anything with `name` and `tncc`) → « de la Corrèze »."""
+    return formatting.of_place(place.name, place.tncc)
