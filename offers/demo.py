@@ -47,7 +47,7 @@ from django.utils.text import slugify
 
 from offers.bulk import COPY_COLUMNS, EVENT_TABLE, OFFER_TABLE, BulkWriter, OfferRow
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, OfferStatus, Remote
-from partnership.formatting import number
+from partnership.formatting import euros, number
 from territories.enums import ProgrammeCode
 
 DEMO_SOURCE = "demo"
@@ -186,10 +186,6 @@ def at_place(name: str) -> str:
     if name.startswith("Les "):
         return "aux " + name[4:]
     return "à " + name
-
-
-def euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
 
 
 def luhn_check_digit(payload: str) -> str:

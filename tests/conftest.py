@@ -20,6 +20,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_territories", verbosity=0)
         set_statement_timeout(settings.DB_STATEMENT_TIMEOUT_MS)
+    yield
+    # The teardown that follows drops the test database: a command's work again.
+    with django_db_blocker.unblock():
+        set_statement_timeout(settings.DB_BACKGROUND_STATEMENT_TIMEOUT_MS)
 
 
 @pytest.fixture(autouse=True)
