@@ -15,18 +15,31 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from celery.signals import task_failure
+
 from partnership.celery import app
 
 
 @contextmanager
 def eager_tasks() -> Iterator[None]:
-    """Celery tasks sent inside the block run at once in this process; their errors are raised."""
+    """Celery tasks sent inside the block run at once in this process, as a worker would run them: their
+    retries run at once (without their countdown), and a task that fails fails the test at the end of
+    the block (Celery's eager mode only retries when it does not propagate errors)."""
+    failures: list[tuple[str, BaseException]] = []
+
+    def record(sender: Any = None, exception: BaseException | None = None, **kwargs: Any) -> None:
+        failures.append((getattr(sender, "name", "?"), exception or RuntimeError("?")))
+
+    task_failure.connect(record, weak=False)
     saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, False
     try:
         yield
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+        task_failure.disconnect(record)
+    if failures:
+        raise AssertionError(f"tasks failed: {failures}")
 
 
 @contextmanager
