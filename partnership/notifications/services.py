@@ -211,7 +211,10 @@ def is_permanent(error: BaseException) -> bool:
 
 def message_of(delivery: Delivery) -> EmailMultiAlternatives:
     """The message of a recorded delivery, as it will be sent (same Message-ID at every attempt)."""
-    headers = {**delivery.headers, "Message-ID": message_id(delivery.pk, delivery.created_at.strftime("%Y%m%d%H%M%S%f"))}
+    headers = {
+        **delivery.headers,
+        "Message-ID": message_id(delivery.pk, delivery.created_at.strftime("%Y%m%d%H%M%S%f")),
+    }
     return build_message(
         to=delivery.recipient_email,
         parts=Parts(subject=delivery.subject, text=delivery.body_text, html=delivery.body_html),
@@ -266,7 +269,12 @@ def _failed(delivery: Delivery, error: BaseException, log: dict[str, Any]) -> Ou
 def _abandon(delivery: Delivery, reason: str, log: dict[str, Any]) -> Outcome:
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.ABANDONED, last_error=reason)
     logger.error(
-        "delivery %s (%s) abandoned after %s attempt(s): %s", delivery.pk, delivery.purpose, delivery.attempts, reason, extra=log
+        "delivery %s (%s) abandoned after %s attempt(s): %s",
+        delivery.pk,
+        delivery.purpose,
+        delivery.attempts,
+        reason,
+        extra=log,
     )
     return Outcome(DeliveryStatus.ABANDONED)
 

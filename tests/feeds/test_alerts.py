@@ -59,7 +59,11 @@ def test_one_delivery_per_run_and_recipient_sent_after_commit(feed: Feed, people
     assert all("@" not in delivery.key for delivery in deliveries)
     rows = Delivery.objects.filter(purpose=Purpose.FEED_ALERT)
     assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
-    assert sorted(message.to[0] for message in mail.outbox) == ["equipe@anct.gouv.fr", "flux@apec.fr", "pilotage@apec.fr"]
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "equipe@anct.gouv.fr",
+        "flux@apec.fr",
+        "pilotage@apec.fr",
+    ]
     for message in mail.outbox:
         assert message.subject == "[Talents des territoires] Flux « Emplois du Centre » : synchronisation en échec"
         assert "XML invalide" in message.body

@@ -20,7 +20,9 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     next_attempt_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        sending = factory.Trait(status=DeliveryStatus.SENDING, attempts=1, claimed_at=factory.LazyFunction(timezone.now))
+        sending = factory.Trait(
+            status=DeliveryStatus.SENDING, attempts=1, claimed_at=factory.LazyFunction(timezone.now)
+        )
         sent = factory.Trait(
             status=DeliveryStatus.SENT,
             attempts=1,

@@ -28,7 +28,9 @@ CONTEXT = {
     "dry_run": False,
     "reason": "XML invalide",
     "url": "http://127.0.0.1:8000/pilotage/flux/emplois-centre/synchronisations/1/",
-    **dict.fromkeys(("records", "created", "updated", "unchanged", "withdrawn", "withheld_withdrawals", "rejected"), "0"),
+    **dict.fromkeys(
+        ("records", "created", "updated", "unchanged", "withdrawn", "withheld_withdrawals", "rejected"), "0"
+    ),
 }
 
 
@@ -95,7 +97,11 @@ def test_two_transactions_recording_the_same_key_at_once_record_and_send_it_once
     def first() -> Delivery | None:
         with transaction.atomic():
             delivery = services.send(
-                purpose=Purpose.FEED_ALERT, key=(9, "user-1"), to="equipe@anct.gouv.fr", template=TEMPLATE, context=CONTEXT
+                purpose=Purpose.FEED_ALERT,
+                key=(9, "user-1"),
+                to="equipe@anct.gouv.fr",
+                template=TEMPLATE,
+                context=CONTEXT,
             )
             first_recorded.set()
             release.wait(10)  # still uncommitted while the second one tries
@@ -105,7 +111,11 @@ def test_two_transactions_recording_the_same_key_at_once_record_and_send_it_once
         first_recorded.wait(10)
         with transaction.atomic():
             return services.send(
-                purpose=Purpose.FEED_ALERT, key=(9, "user-1"), to="equipe@anct.gouv.fr", template=TEMPLATE, context=CONTEXT
+                purpose=Purpose.FEED_ALERT,
+                key=(9, "user-1"),
+                to="equipe@anct.gouv.fr",
+                template=TEMPLATE,
+                context=CONTEXT,
             )
 
     with eager_tasks():  # each commit runs the task it queued, in its thread

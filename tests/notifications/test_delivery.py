@@ -174,9 +174,9 @@ def test_logs_name_the_delivery_and_its_purpose_never_the_address(smtp_server: S
         text = f"{record.getMessage()} {record.__dict__}"
         assert "curie" not in text, f"address in the log: {text}"
     ours = [record for record in caplog.records if record.name == "partnership.notifications.services"]
-    assert {(record.levelname, record.delivery_id, record.purpose) for record in ours if record.levelname != "INFO"} == {
-        ("WARNING", delivery.pk, "feed-alert")
-    }
+    assert {
+        (record.levelname, record.delivery_id, record.purpose) for record in ours if record.levelname != "INFO"
+    } == {("WARNING", delivery.pk, "feed-alert")}
     messages = [record.getMessage() for record in ours]
     assert f"delivery {delivery.pk} (feed-alert) failed: SMTPRecipientsRefused (450); retry in 60 s" in messages
     assert f"delivery {delivery.pk} (feed-alert) sent" in messages

@@ -130,7 +130,13 @@ def test_render_builds_the_message_without_writing_or_sending_anything(
 
 @pytest.mark.parametrize(
     "headers",
-    [{"To": "autre@exemple.fr"}, {"Subject": "x"}, {"Bcc": "x@exemple.fr"}, {"X-Bad": "a\r\nBcc: x"}, {"Bad Name": "x"}],
+    [
+        {"To": "autre@exemple.fr"},
+        {"Subject": "x"},
+        {"Bcc": "x@exemple.fr"},
+        {"X-Bad": "a\r\nBcc: x"},
+        {"Bad Name": "x"},
+    ],
 )
 def test_headers_that_would_change_the_message_are_refused(run: FeedRun, headers: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="header"):

@@ -67,16 +67,17 @@ def test_send_records_the_rendered_message_and_queues_its_task_on_commit(
 def test_nothing_is_recorded_or_queued_when_the_transaction_rolls_back(
     context: dict, django_capture_on_commit_callbacks
 ) -> None:
-    with sending_on_commit(django_capture_on_commit_callbacks) as callbacks, suppress(Rollback):
-        with transaction.atomic():
-            send(context)
-            raise Rollback
+    with sending_on_commit(django_capture_on_commit_callbacks) as callbacks, suppress(Rollback), transaction.atomic():
+        send(context)
+        raise Rollback
     assert callbacks == []
     assert mail.outbox == []
     assert not Delivery.objects.exists()
 
 
-def test_the_same_purpose_and_key_is_recorded_and_queued_once(context: dict, django_capture_on_commit_callbacks) -> None:
+def test_the_same_purpose_and_key_is_recorded_and_queued_once(
+    context: dict, django_capture_on_commit_callbacks
+) -> None:
     with sending_on_commit(django_capture_on_commit_callbacks) as callbacks:
         first = send(context)
         assert send(context) is None
