@@ -37,7 +37,6 @@ the message (a timeout waiting for its reply): the retry carries the same Messag
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import re
 import smtplib
@@ -138,8 +137,6 @@ def send(
 ) -> Delivery | None:
     """Record the message (purpose, key) for `to` and queue its sending after commit; None when that
     purpose and key were recorded before (then nothing is queued). See the module docstring."""
-    from partnership.notifications.tasks import send_delivery
-
     purpose = Purpose(purpose)
     key_text = make_key(key)
     if Delivery.objects.filter(purpose=purpose, key=key_text).exists():
@@ -166,13 +163,23 @@ def send(
             raise
         logger.info("delivery already recorded", extra={"purpose": str(purpose), "key": key_text})
         return None
-    # robust: once the caller's transaction has committed, a broker that is down must not make its work
-    # look failed; the row stays pending and the sweeper queues it again.
-    transaction.on_commit(functools.partial(send_delivery.delay, delivery.pk), robust=True)
+    queue_after_commit(delivery.pk)
     logger.info(
         "delivery %s recorded (%s)", delivery.pk, purpose, extra={"delivery_id": delivery.pk, "purpose": str(purpose)}
     )
     return delivery
+
+
+def queue_after_commit(delivery_id: int) -> None:
+    """Queue the delivery's task once the current transaction commits (at once outside one). Robust: once
+    the caller's work has committed, a broker that is down must not make it look failed; the error is
+    logged, the row stays pending, and the sweeper queues it again."""
+    from partnership.notifications.tasks import send_delivery
+
+    def queue() -> None:  # a named function: Django logs a robust callback's error by its __qualname__
+        send_delivery.delay(delivery_id)
+
+    transaction.on_commit(queue, robust=True)
 
 
 def _constraint_name(error: IntegrityError) -> str | None:
@@ -281,8 +288,6 @@ def _abandon(delivery: Delivery, reason: str, log: dict[str, Any]) -> Outcome:
 
 def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Give up the deliveries whose sender was lost mid-send; queue again those whose task was lost."""
-    from partnership.notifications.tasks import send_delivery
-
     now = now or timezone.now()
     abandoned = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_SENDING).update(
         status=DeliveryStatus.ABANDONED, last_error=INTERRUPTED
@@ -298,6 +303,6 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         # Due now: queued again at the next sweep only if still unclaimed LOST_AFTER from now.
         Delivery.objects.filter(pk__in=lost, status__in=CLAIMABLE_STATUSES).update(next_attempt_at=now)
         for pk in lost:
-            transaction.on_commit(functools.partial(send_delivery.delay, pk), robust=True)
+            queue_after_commit(pk)
         logger.warning("%s delivery(ies) queued again (their task was lost)", len(lost))
     return {"abandoned": abandoned, "requeued": len(lost)}

@@ -10,6 +10,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from feeds.alerts import TEMPLATE, alert_context
 from feeds.enums import RunStatus, RunTrigger
@@ -18,6 +20,7 @@ from partnership.notifications import services
 from partnership.notifications.enums import DeliveryStatus, Purpose
 from partnership.notifications.models import Delivery
 from partnership.notifications.rendering import Attachment
+from partnership.notifications.tasks import send_delivery
 from tests.notifications.factories import DeliveryFactory
 from tests.notifications.support import sending_on_commit
 
@@ -160,3 +163,24 @@ def test_every_attempt_of_a_delivery_carries_the_same_message_id() -> None:
     assert first.extra_headers["Message-ID"].startswith(f"<delivery-{delivery.pk}.")
     assert first.extra_headers["Message-ID"].endswith("@talents-territoires.fr>")
     assert services.message_of(DeliveryFactory()).extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
+
+
+def test_a_broker_down_at_commit_fails_nothing_and_the_sweeper_queues_the_delivery_later(
+    context: dict, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_delivery, "delay", broker_down)
+    with sending_on_commit(django_capture_on_commit_callbacks):
+        delivery = send(context)  # the caller's work commits all the same
+    assert delivery is not None
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING and mail.outbox == []
+
+    monkeypatch.undo()  # the broker is back
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - services.LOST_AFTER * 2)
+    with sending_on_commit(django_capture_on_commit_callbacks):
+        assert services.sweep()["requeued"] == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and len(mail.outbox) == 1
