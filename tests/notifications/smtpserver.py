@@ -48,6 +48,8 @@ class _Handler(socketserver.StreamRequestHandler):
             text = line.decode("utf-8", "replace").rstrip("\r\n")
             verb = text.split(" ", 1)[0].split(":", 1)[0].upper()
             failure = state.scripted(verb)
+            if failure == "":  # hang up without a reply
+                return
             if failure is not None and verb != "DATA":
                 self.reply(failure)
                 continue
@@ -103,7 +105,8 @@ class SMTPServer:
         return list(self._server.state.messages)
 
     def fail(self, verb: str, reply: str, times: int = 1) -> None:
-        """Answer the next `times` `verb` commands (EHLO, MAIL, RCPT, DATA…) with `reply` instead."""
+        """Answer the next `times` `verb` commands (EHLO, MAIL, RCPT, DATA…) with `reply` instead (an empty
+        reply: close the connection without answering)."""
         with self._server.state.lock:
             self._server.state.failures.setdefault(verb.upper(), []).extend([reply] * times)
 

@@ -111,6 +111,15 @@ def test_the_task_retries_a_failed_attempt(smtp_server: SMTPServer, eager) -> No
     assert len(smtp_server.messages) == 1
 
 
+def test_a_server_hanging_up_is_retried(smtp_server: SMTPServer) -> None:
+    delivery = DeliveryFactory()
+    smtp_server.fail("MAIL", "")
+    assert services.deliver(delivery.pk).status == "failed"
+    delivery.refresh_from_db()
+    assert delivery.last_error == "SMTPServerDisconnected"
+    assert services.deliver(delivery.pk).status == "sent" and len(smtp_server.messages) == 1
+
+
 def test_a_refused_connection_is_retried(closed_port: int) -> None:
     delivery = DeliveryFactory()
     outcome = services.deliver(delivery.pk)

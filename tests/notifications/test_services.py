@@ -96,6 +96,18 @@ def test_the_same_purpose_and_key_is_recorded_and_queued_once(
     assert callbacks == [] and len(mail.outbox) == 2
 
 
+def test_a_key_recorded_before_is_skipped_without_rendering(context: dict, django_assert_num_queries) -> None:
+    """A digest run again after a crash skips the delegates it did, at the cost of one query each."""
+    send(context)
+    with django_assert_num_queries(1):
+        assert (
+            services.send(
+                purpose=Purpose.FEED_ALERT, key=(1, "user-2"), to="a@exemple.fr", template="nulle/part", context={}
+            )
+            is None
+        )
+
+
 def test_the_database_refuses_a_second_row_with_the_same_purpose_and_key() -> None:
     DeliveryFactory(key="7:user-1")
     with pytest.raises(IntegrityError, match="delivery_once_per_purpose_and_key"), transaction.atomic():
