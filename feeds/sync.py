@@ -44,6 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
