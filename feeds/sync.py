@@ -45,12 +45,11 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, connections, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from feeds import formats
+from feeds.alerts import alert
 from feeds.enums import FeedFormat, RunStatus
 from feeds.mapping import check_dates
 from feeds.models import Feed, FeedRun, RejectedRecord
@@ -646,42 +645,3 @@ def fail_run(run: FeedRun, reason: str) -> None:
     """Record a run that will not be tried again, and tell staff."""
     _finish(run, None, status=RunStatus.FAILED, error=reason)
     alert(run)
-
-
-# --------------------------------------------------------------------------------------------------
-# Alerts
-
-
-def alert_recipients() -> list[str]:
-    from django.contrib.auth import get_user_model
-
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
-    return sorted({*staff.values_list("email", flat=True), *settings.FEEDS_ALERT_EMAILS})
-
-
-def alert(run: FeedRun) -> None:
-    """E-mail staff about a suspicious or failed run."""
-    recipients = alert_recipients()
-    if not recipients:
-        return
-    feed = run.feed
-    state = "suspecte" if run.status == RunStatus.SUSPICIOUS else "en échec"
-    url = settings.SITE_URL.rstrip("/") + reverse("feeds:run-detail", kwargs={"slug": feed.slug, "pk": run.pk})
-    lines = [
-        f"La synchronisation du flux « {feed.name} » est {state}.",
-        "",
-        run.suspicious_reason or run.error,
-        "",
-        f"Enregistrements lus : {run.records}",
-        f"Créées : {run.created}, modifiées : {run.updated}, inchangées : {run.unchanged}",
-        f"Retirées : {run.withdrawn}, retraits suspendus : {run.withheld_withdrawals}, écartées : {run.rejected}",
-        "",
-        f"Rapport : {url}",
-    ]
-    send_mail(
-        f"[Talents des territoires] Flux « {feed.name} » : synchronisation {state}",
-        "\n".join(lines),
-        None,
-        recipients,
-        fail_silently=True,
-    )

@@ -35,6 +35,8 @@ def kept(reason: str) -> Policy:
 
 INACTIVE_ACCOUNT_RETENTION = timedelta(days=3 * 365)
 CLOSED_OFFER_CONTACT_RETENTION = timedelta(days=365)
+# Long enough to answer « did this e-mail go out? », short enough not to become an address book.
+DELIVERY_RETENTION = timedelta(days=30)
 
 INVENTORY: dict[str, dict[str, Policy]] = {
     "accounts.User": {
@@ -47,6 +49,15 @@ INVENTORY: dict[str, dict[str, Policy]] = {
         "apply_email": purged("may be a recruiter's own address: erased 1 year after the offer closed"),
     },
     "feeds.Feed": {"name": kept("the name of a feed (an organisation's), not a person")},
+    "notifications.Delivery": {
+        "recipient_email": purged("where an e-mail went; erased 30 days after it was recorded"),
+        "subject": purged("may name a person; erased 30 days after it was recorded"),
+        "body_text": purged("the message; erased 30 days after it was recorded"),
+        "body_html": purged("the message; erased 30 days after it was recorded"),
+        "headers": purged("unsubscribe links hold personal tokens; erased 30 days after it was recorded"),
+        "attachments": purged("an invitation names its guests; erased 30 days after it was recorded"),
+        "key": kept("ids only (never an address, a check constraint refuses '@'): keeps a message from going twice"),
+    },
     "territories.Region": {"name": kept("place name")},
     "territories.Departement": {"name": kept("place name")},
     "territories.Epci": {"name": kept("place name")},
@@ -63,6 +74,8 @@ def purge_personal_data() -> dict[str, int]:
     from offers.enums import CLOSED_STATUSES
     from offers.models import Offer
     from partnership.accounts.models import User
+    from partnership.notifications.enums import UNFINISHED_STATUSES, DeliveryStatus
+    from partnership.notifications.models import Delivery
 
     now = timezone.now()
     with transaction.atomic():
@@ -81,4 +94,16 @@ def purge_personal_data() -> dict[str, int]:
             .exclude(apply_email="")
             .update(apply_email="")
         )
-    return {"accounts anonymised": anonymised, "closed offers' contact e-mails erased": contacts}
+        deliveries = Delivery.objects.filter(created_at__lt=now - DELIVERY_RETENTION, erased_at__isnull=True)
+        # One still waiting this long will not be sent: it is given up with its content.
+        deliveries.filter(status__in=UNFINISHED_STATUSES).update(
+            status=DeliveryStatus.ABANDONED, last_error="Abandonné : données effacées avant l’envoi."
+        )
+        erased = deliveries.update(
+            recipient_email="", subject="", body_text="", body_html="", headers={}, attachments=[], erased_at=now
+        )
+    return {
+        "accounts anonymised": anonymised,
+        "closed offers' contact e-mails erased": contacts,
+        "e-mails' recipients and contents erased": erased,
+    }

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partnership.accounts",
     "partnership.recruitment",
     "partnership.clct",
+    "partnership.notifications",
     "territories",
     "offers",
     "feeds",
@@ -193,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feeds.tasks.purge_old_runs",
         "schedule": crontab(minute=47, hour=3),
     },
+    # Gives up e-mails left « sending » by a lost worker; queues again those whose task was lost.
+    "sweep-deliveries": {
+        "task": "partnership.notifications.tasks.sweep_deliveries",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Accounts ----------------------------------------------------------------------
@@ -243,6 +249,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP operation may wait: bounds the time an e-mail stays « sending » (partnership/notifications).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Talents des territoires <ne-pas-repondre@talents-territoires.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

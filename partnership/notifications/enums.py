@@ -1,0 +1,25 @@
+from django.db import models
+
+
+class Purpose(models.TextChoices):
+    """Why a message is sent: with its key, what makes a delivery unique (see services.send).
+
+    A new kind of message adds a member here (and a migration, for the check constraint)."""
+
+    FEED_ALERT = "feed-alert", "Alerte de synchronisation de flux"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    SENDING = "sending", "Envoi en cours"
+    SENT = "sent", "Envoyé"
+    FAILED = "failed", "En échec, nouvel essai prévu"
+    ABANDONED = "abandoned", "Abandonné"
+
+
+# A delivery in one of these states may be claimed by a sender.
+CLAIMABLE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+# A delivery in one of these states is over: nothing will send it again.
+FINISHED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.ABANDONED)
+# A delivery in one of these states may still be sent (the sweeper looks at these only).
+UNFINISHED_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.FAILED)
