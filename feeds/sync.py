@@ -29,7 +29,6 @@ back-off; the command fails at once.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -50,8 +49,8 @@ from django.utils import timezone
 
 from feeds import formats
 from feeds.alerts import alert
+from feeds.checks import check_offer, strip_unsafe_text
 from feeds.enums import FeedFormat, RunStatus
-from feeds.mapping import check_dates
 from feeds.models import Feed, FeedRun, RejectedRecord
 from feeds.places import CommunePlaces
 from feeds.records import (
@@ -65,20 +64,14 @@ from feeds.records import (
     SourceRecord,
 )
 from feeds.sources import open_location, too_big
-from offers.bulk import COPY_COLUMNS, BulkWriter, OfferRow
+from offers.bulk import BulkWriter, OfferRow
 from offers.enums import (
-    Contract,
-    EducationLevel,
-    EmployerKind,
-    Experience,
-    OfferKind,
     OfferStatus,
-    Remote,
 )
-from offers.models import Offer, offer_slug
+from offers.models import offer_slug
 from partnership.db import allow_long_statements
 from partnership.formatting import number
-from partnership.text import has_unsafe_characters, strip_unsafe_characters, visible_controls
+from partnership.text import has_unsafe_characters, visible_controls
 
 logger = logging.getLogger(__name__)
 
@@ -114,62 +107,6 @@ class Outcome:
     @property
     def rejected(self) -> int:
         return len(self.rejections)
-
-
-# --------------------------------------------------------------------------------------------------
-# Validation of mapped offers: the table's check constraints, checked here so that one bad mapping
-# sets its record aside instead of aborting the COPY of the whole feed.
-
-_MAX_LENGTHS: dict[str, int] = {
-    f.name: f.max_length for f in Offer._meta.concrete_fields if f.max_length and f.attname in COPY_COLUMNS
-}
-_CHOICES = {
-    "kind": frozenset(OfferKind.values),
-    "employer_kind": frozenset(EmployerKind.values),
-    "remote": frozenset(Remote.values),
-    "contract": frozenset(Contract.values),
-}
-_CHECKED_LENGTHS = (
-    "title",
-    "employer_name",
-    "employer_siren",
-    "employer_siret",
-    "salary_text",
-    "apply_url",
-    "apply_email",
-    "source_url",
-)
-_OPTIONAL_CHOICES = {"education_level": frozenset(EducationLevel.values), "experience": frozenset(Experience.values)}
-
-
-def check_offer(data: OfferData) -> None:
-    """Raise `RecordError` when `data` would break a constraint of the offers table."""
-    for name, allowed in _CHOICES.items():
-        if getattr(data, name) not in allowed:
-            raise RecordError(f"Valeur invalide pour {name} : {getattr(data, name)!r}")
-    for name, allowed in _OPTIONAL_CHOICES.items():
-        value = getattr(data, name)
-        if value and value not in allowed:
-            raise RecordError(f"Valeur invalide pour {name} : {value!r}")
-    if not data.title.strip():
-        raise RecordError("Intitulé manquant")
-    if not data.employer_name.strip():
-        raise RecordError("Employeur manquant")
-    for name in _CHECKED_LENGTHS:
-        limit = _MAX_LENGTHS[name]
-        if len(getattr(data, name)) > limit:
-            raise RecordError(f"{name} trop long : {len(getattr(data, name))} caractères pour {limit} au plus")
-    if data.duration_months is not None and not 1 <= data.duration_months <= 120:
-        raise RecordError(f"Durée invalide : {data.duration_months} mois (de 1 à 120)")
-    if data.working_time_percent is not None and not 1 <= data.working_time_percent <= 100:
-        raise RecordError(f"Temps de travail invalide : {data.working_time_percent} % (de 1 à 100)")
-    for name in ("salary_min", "salary_max"):
-        value = getattr(data, name)
-        if value is not None and not 0 <= value < 2**31:
-            raise RecordError(f"Salaire invalide : {value}")
-    if data.salary_min is not None and data.salary_max is not None and data.salary_min > data.salary_max:
-        raise RecordError(f"Salaire minimum ({data.salary_min}) supérieur au maximum ({data.salary_max})")
-    check_dates(data.published_at, data.expires_at)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -317,18 +254,6 @@ def _row(data: OfferData, *, source: str, external_id: str, digest: str, now: dt
         created_at=now,
         updated_at=now,
     )
-
-
-_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(OfferData) if f.type in ("str", str))
-
-
-def strip_unsafe_text(data: OfferData) -> None:
-    """Remove control and bidi-override characters from every text of `data` (in place): one NUL in a
-    cell must not fail the whole run (PostgreSQL refuses it), nor « gnp.exe » preceded by U+202E reach a page."""
-    for name in _TEXT_FIELDS:
-        value = getattr(data, name)
-        if has_unsafe_characters(value):
-            setattr(data, name, strip_unsafe_characters(value).strip())
 
 
 def _map(fmt: Any, record: SourceRecord, context: MappingContext) -> OfferData:

@@ -37,10 +37,12 @@ import itertools
 import random
 import re
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -175,7 +177,7 @@ def of_place(name: str) -> str:
     if name.startswith("Les "):
         return "des " + name[4:]
     if _VOWEL_START.match(name):
-        return "d'" + name
+        return "d’" + name
     return "de " + name
 
 
@@ -254,7 +256,7 @@ def render_text(blocks: Sequence[Block]) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Vocabulary (French, as in real offers; employers and posts are fictional)
+# Vocabulary: offers/data/demo_texts.toml (French, as in real offers; employers and posts are fictional)
 
 
 @dataclass(frozen=True)
@@ -272,455 +274,48 @@ class Sector:
     activity: str
 
 
-SECTORS = (
-    Sector(
-        ("Mécanique {x} SAS", "Usinage de précision {x}", "Ateliers mécaniques {of_place}"),
-        "conçoit et usine des pièces mécaniques de précision pour l'aéronautique et le ferroviaire",
-    ),
-    Sector(
-        ("Forges {of_place}", "Fonderie {x} et Fils", "Aciéries {x}"),
-        "forge et usine des pièces en acier pour l'automobile, le nucléaire et le machinisme agricole",
-    ),
-    Sector(
-        ("Plasturgie {x}", "{x} Polymères SAS", "Injection plastique {of_place}"),
-        "injecte et recycle des plastiques techniques pour l'industrie et la santé",
-    ),
-    Sector(
-        ("Chaudronnerie {x}", "Tôlerie fine {of_place}", "{x} Métal SAS"),
-        "fabrique des ensembles chaudronnés et des pièces de tôlerie fine sur plan",
-    ),
-    Sector(
-        ("Laiterie {of_place}", "Fromageries {x}", "Conserverie {x}"),
-        "transforme le lait et les produits agricoles du territoire en circuits courts et à l'export",
-    ),
-    Sector(
-        ("Menuiseries {x}", "Scierie {of_place}", "Bois et Structures {x}"),
-        "transforme le bois local en charpentes, ossatures et mobilier",
-    ),
-    Sector(
-        ("{x} Électronique", "Systèmes embarqués {x}", "{x} Automatismes SAS"),
-        "conçoit et fabrique des cartes électroniques et des automatismes industriels",
-    ),
-    Sector(
-        ("Composites {x}", "{x} Nautic Composites", "Fibres et Résines {of_place}"),
-        "moule des pièces en matériaux composites pour le nautisme, l'éolien et le sport",
-    ),
-    Sector(
-        ("Cartonnages {of_place}", "Emballages {x}", "{x} Packaging SAS"),
-        "fabrique des emballages en carton recyclé pour l'agroalimentaire et la cosmétique",
-    ),
-    Sector(
-        ("Laboratoires {x}", "Cosmétiques {of_place}", "{x} Bio Ingrédients"),
-        "formule et fabrique des cosmétiques et des compléments à base d'ingrédients naturels",
-    ),
-    Sector(
-        ("Machines agricoles {x}", "{x} Agri-Équipements", "Constructions mécaniques {of_place}"),
-        "conçoit et assemble des équipements pour l'agriculture et l'agroécologie",
-    ),
-    Sector(
-        ("Textiles {of_place}", "Tissages {x}", "{x} Technical Fabrics"),
-        "tisse et ennoblit des textiles techniques pour la protection et la santé",
-    ),
-)
+TEXTS_FILE = Path(__file__).resolve().parent / "data" / "demo_texts.toml"
 
-# Invented family-business names: combined with a sector they make clearly fictional companies.
-NAME_PARTS_1 = ("Ber", "Cor", "Dal", "Fon", "Gar", "Lau", "Mar", "Pel", "Ros", "Tav", "Ver", "Vil", "Bran", "Chal")
-NAME_PARTS_2 = ("bec", "danne", "gerac", "lane", "mont", "nier", "ouze", "rieux", "sac", "tier", "val", "zière")
 
-SIZES = (
-    "PME familiale de {n} salariés",
-    "PME industrielle de {n} salariés",
-    "entreprise de taille intermédiaire (ETI) de {n} salariés",
-    "filiale industrielle de {n} salariés d'un groupe familial",
-)
+def _load_texts(path: Path = TEXTS_FILE) -> dict[str, Any]:
+    with path.open("rb") as file:
+        texts = tomllib.load(file)
+    texts["sectors"] = tuple(Sector(tuple(s["names"]), s["activity"]) for s in texts["sectors"])
+    for kind in ("vte_jobs", "vta_jobs", "chef_de_projet_jobs"):
+        texts[kind] = tuple(
+            Job(
+                j["title"],
+                tuple(j["missions"]),
+                tuple(j["skills"]),
+                tuple(j.get("programmes", ())),
+                tuple(j.get("education", ())),
+            )
+            for j in texts[kind]
+        )
+    return texts
 
-VTE_JOBS = (
-    Job(
-        "Ingénieur méthodes et industrialisation",
-        (
-            "Analyser les gammes de fabrication et proposer des améliorations",
-            "Industrialiser les nouveaux produits, du prototype à la série",
-            "Rédiger les instructions de travail et former les opérateurs",
-            "Suivre les indicateurs de performance de l'atelier (TRS, rebuts, délais)",
-            "Participer au choix et à la mise en service de nouveaux équipements",
-            "Conduire des chantiers d'amélioration continue avec les équipes de production",
-        ),
-        ("génie mécanique ou productique", "lecture de plans et cotation", "logiciels de CAO (SolidWorks, Catia)"),
-    ),
-    Job(
-        "Chargé d'affaires export",
-        (
-            "Développer le portefeuille de clients en Europe et en Amérique du Nord",
-            "Préparer les offres commerciales avec le bureau d'études",
-            "Représenter l'entreprise sur les salons professionnels",
-            "Suivre les commandes jusqu'à la livraison et la facturation",
-            "Mener une veille sur les marchés et la concurrence",
-        ),
-        ("commerce international", "anglais courant, une deuxième langue appréciée", "goût du terrain et du contact"),
-    ),
-    Job(
-        "Responsable qualité, sécurité et environnement",
-        (
-            "Animer le système de management de la qualité (ISO 9001)",
-            "Préparer les audits clients et de certification",
-            "Traiter les réclamations et piloter les plans d'actions correctives",
-            "Mettre à jour le document unique et animer la prévention des risques",
-            "Suivre la démarche environnementale du site (ISO 14001)",
-        ),
-        ("qualité, hygiène, sécurité et environnement", "outils de résolution de problèmes (8D, AMDEC)", "rigueur"),
-    ),
-    Job(
-        "Chef de projet transition énergétique (VTE Vert)",
-        (
-            "Réaliser le bilan carbone du site et proposer une trajectoire de réduction",
-            "Piloter les projets d'efficacité énergétique et de récupération de chaleur",
-            "Étudier l'autoconsommation photovoltaïque et le recours à l'hydrogène vert",
-            "Monter les dossiers de financement (ADEME, Région, Bpifrance)",
-            "Sensibiliser les équipes aux écogestes et à l'économie circulaire",
-        ),
-        ("énergétique ou environnement", "bilan carbone et analyse de cycle de vie", "gestion de projet"),
-        education=(EducationLevel.BAC3, EducationLevel.BAC4, EducationLevel.BAC5),
-    ),
-    Job(
-        "Ingénieur R&D matériaux",
-        (
-            "Mener les essais de caractérisation des matériaux",
-            "Concevoir de nouvelles formulations avec le laboratoire",
-            "Suivre les projets de recherche collaboratifs avec les écoles et les centres techniques",
-            "Rédiger les rapports d'essais et les dossiers de brevets",
-            "Évaluer les matériaux biosourcés et recyclés",
-        ),
-        ("science des matériaux ou chimie", "méthodes d'essais et plans d'expériences", "curiosité scientifique"),
-    ),
-    Job(
-        "Technicien bureau d'études",
-        (
-            "Concevoir les pièces et les ensembles en 3D",
-            "Établir les plans et les nomenclatures",
-            "Dialoguer avec les clients sur les spécifications techniques",
-            "Accompagner la fabrication des prototypes",
-            "Mettre à jour la documentation technique",
-        ),
-        ("conception mécanique", "logiciels de CAO", "sens du détail"),
-        education=(EducationLevel.BAC2, EducationLevel.BAC3),
-    ),
-    Job(
-        "Contrôleur de gestion industriel",
-        (
-            "Construire et suivre le budget de l'usine",
-            "Calculer les prix de revient et analyser les écarts",
-            "Produire les tableaux de bord mensuels de la direction",
-            "Participer aux clôtures mensuelles avec le cabinet comptable",
-            "Améliorer les outils de pilotage (ERP, tableurs, outils de visualisation)",
-        ),
-        ("contrôle de gestion ou finance", "maîtrise d'Excel, un ERP apprécié", "esprit d'analyse"),
-    ),
-    Job(
-        "Acheteur industriel",
-        (
-            "Sourcer et qualifier de nouveaux fournisseurs, en priorité locaux",
-            "Négocier les prix, les délais et les conditions d'achat",
-            "Suivre les approvisionnements et la performance des fournisseurs",
-            "Sécuriser les achats de matières premières face à la volatilité des cours",
-            "Intégrer des critères environnementaux dans les achats",
-        ),
-        ("achats ou supply chain", "négociation", "anglais technique"),
-    ),
-    Job(
-        "Responsable maintenance",
-        (
-            "Organiser la maintenance préventive et curative des lignes",
-            "Encadrer une équipe de techniciens de maintenance",
-            "Déployer la GMAO et la maintenance prédictive",
-            "Gérer le stock de pièces détachées et les contrats de sous-traitance",
-            "Conduire les projets de modernisation et de cobotique",
-        ),
-        ("maintenance industrielle, électrotechnique", "automatismes", "management d'équipe"),
-    ),
-    Job(
-        "Développeur en informatique industrielle",
-        (
-            "Développer les logiciels de supervision des lignes de production",
-            "Connecter les machines au système d'information (MES, capteurs, IoT)",
-            "Analyser les données de production et automatiser les rapports",
-            "Assurer le support aux utilisateurs de l'atelier",
-            "Renforcer la cybersécurité des équipements connectés",
-        ),
-        ("informatique industrielle", "Python, SQL, automates programmables", "autonomie"),
-    ),
-    Job(
-        "Chargé de communication et marketing",
-        (
-            "Construire le plan de communication annuel",
-            "Animer le site internet et les réseaux sociaux de l'entreprise",
-            "Concevoir les supports commerciaux et les catalogues",
-            "Organiser la présence sur les salons et les portes ouvertes",
-            "Valoriser la marque employeur auprès des écoles du territoire",
-        ),
-        ("communication ou marketing", "aisance rédactionnelle", "outils de PAO"),
-    ),
-    Job(
-        "Responsable ressources humaines",
-        (
-            "Piloter les recrutements et l'intégration des nouveaux salariés",
-            "Construire le plan de développement des compétences",
-            "Préparer la paie et les déclarations sociales avec le cabinet",
-            "Animer le dialogue social avec le CSE",
-            "Développer les partenariats avec les écoles et l'apprentissage",
-        ),
-        ("ressources humaines", "droit du travail", "sens de l'écoute"),
-    ),
-)
 
-VTA_JOBS = (
-    Job(
-        "Chargé de mission revitalisation du centre-bourg",
-        (
-            "Réaliser le diagnostic du centre-bourg : commerces, logements vacants, espaces publics",
-            "Élaborer le plan d'actions avec les élus et les habitants",
-            "Accompagner les porteurs de projets commerciaux",
-            "Monter les dossiers de subvention (DETR, DSIL, Région, Europe)",
-            "Suivre les opérations d'aménagement des espaces publics",
-        ),
-        ("aménagement, urbanisme ou développement local", "conduite de projet", "aisance relationnelle"),
-    ),
-    Job(
-        "Chargé de mission transition écologique",
-        (
-            "Élaborer le plan climat et le programme d'actions de la collectivité",
-            "Accompagner les projets d'énergies renouvelables (méthanisation, solaire, bois-énergie)",
-            "Animer la rénovation énergétique des bâtiments publics",
-            "Sensibiliser les habitants et les écoles",
-            "Rechercher les financements (fonds vert, ADEME, Région)",
-        ),
-        ("environnement, énergie ou développement durable", "gestion de projet", "pédagogie"),
-    ),
-    Job(
-        "Chargé de mission ingénierie et recherche de financements",
-        (
-            "Recenser les projets de la collectivité et les prioriser",
-            "Identifier les financements mobilisables et monter les dossiers",
-            "Suivre l'exécution des subventions et les demandes de versement",
-            "Mettre en place des outils de suivi budgétaire des projets",
-            "Assurer la veille sur les appels à projets",
-        ),
-        ("finances publiques ou gestion de projets", "fonctionnement des collectivités", "rigueur"),
-    ),
-    Job(
-        "Chargé de mission mobilités rurales",
-        (
-            "Diagnostiquer les besoins de mobilité des habitants",
-            "Développer le covoiturage, le transport à la demande et l'autopartage",
-            "Accompagner la création d'itinéraires cyclables",
-            "Travailler avec la Région, autorité organisatrice des mobilités",
-            "Évaluer les services mis en place",
-        ),
-        ("mobilités, transport ou aménagement", "animation de réseaux", "autonomie"),
-    ),
-    Job(
-        "Chargé de mission alimentation et circuits courts",
-        (
-            "Animer le projet alimentaire territorial (PAT)",
-            "Développer l'approvisionnement local de la restauration scolaire",
-            "Accompagner les producteurs dans leurs projets collectifs",
-            "Organiser des événements autour de l'alimentation",
-            "Lutter contre le gaspillage alimentaire",
-        ),
-        ("agriculture, agronomie ou développement local", "animation", "goût du terrain"),
-    ),
-    Job(
-        "Chargé de mission habitat et logement",
-        (
-            "Repérer les logements vacants et dégradés",
-            "Accompagner les propriétaires vers les aides à la rénovation",
-            "Préparer une opération programmée d'amélioration de l'habitat (OPAH)",
-            "Travailler avec l'Anah, les bailleurs et les artisans",
-            "Suivre l'observatoire local de l'habitat",
-        ),
-        ("habitat, urbanisme ou politiques sociales", "aisance relationnelle", "méthode"),
-    ),
-    Job(
-        "Chargé de projet numérique et inclusion",
-        (
-            "Déployer les services numériques de la collectivité",
-            "Animer l'espace France services et les permanences numériques",
-            "Accompagner les associations et les commerçants dans leur présence en ligne",
-            "Former les agents aux outils collaboratifs",
-            "Suivre la couverture en fibre et en téléphonie mobile",
-        ),
-        ("numérique, communication ou médiation", "pédagogie", "sens du service public"),
-    ),
-    Job(
-        "Chargé de mission tourisme et patrimoine",
-        (
-            "Valoriser le patrimoine bâti et naturel de la commune",
-            "Développer l'offre de randonnée et d'itinérance",
-            "Travailler avec l'office de tourisme et les acteurs locaux",
-            "Préparer les dossiers de restauration du patrimoine",
-            "Organiser des événements culturels",
-        ),
-        ("tourisme, patrimoine ou histoire", "aisance rédactionnelle", "créativité"),
-    ),
-    Job(
-        "Chargé de mission santé et services à la population",
-        (
-            "Accompagner le projet de maison de santé pluriprofessionnelle",
-            "Démarcher des professionnels de santé pour leur installation",
-            "Coordonner le contrat local de santé",
-            "Développer les services aux personnes âgées",
-            "Animer le réseau des partenaires sociaux et médico-sociaux",
-        ),
-        ("santé publique, action sociale ou développement local", "sens du contact", "organisation"),
-    ),
-)
-
-CHEF_DE_PROJET_JOBS = (
-    Job(
-        "Chef de projet Petites villes de demain",
-        (
-            "Piloter le programme Petites villes de demain et l'opération de revitalisation de territoire (ORT)",
-            "Coordonner les partenaires : État, Banque des territoires, Anah, Région, Département",
-            "Conduire les études pré-opérationnelles (habitat, commerce, mobilité)",
-            "Animer le comité de projet et rendre compte aux élus",
-            "Associer les habitants et les commerçants à la démarche",
-            "Suivre le budget et les financements du programme",
-        ),
-        ("urbanisme, aménagement ou développement territorial", "conduite de projets complexes", "diplomatie"),
-        programmes=(ProgrammeCode.PVD,),
-    ),
-    Job(
-        "Chef de projet Action cœur de ville",
-        (
-            "Piloter la convention Action cœur de ville et ses cinq axes",
-            "Coordonner les services de la ville et de l'intercommunalité",
-            "Suivre les opérations de réhabilitation de l'habitat ancien",
-            "Préparer les comités de projet et les revues avec les financeurs",
-            "Développer les projets d'entrées de ville",
-            "Évaluer les actions menées",
-        ),
-        ("urbanisme, aménagement ou sciences politiques", "conduite de projets partenariaux", "leadership"),
-        programmes=(ProgrammeCode.ACV,),
-    ),
-    Job(
-        "Manager de commerce",
-        (
-            "Élaborer la stratégie commerciale du centre-ville",
-            "Accompagner l'installation de nouveaux commerces dans les cellules vacantes",
-            "Animer l'union commerciale et organiser les animations",
-            "Développer les outils numériques des commerçants (place de marché, carte cadeau)",
-            "Suivre l'observatoire du commerce et de la vacance",
-        ),
-        ("commerce, marketing ou développement économique", "sens du terrain", "force de proposition"),
-    ),
-    Job(
-        "Manager de centre-ville",
-        (
-            "Coordonner les actions en faveur de l'attractivité du centre-ville",
-            "Être l'interlocuteur des commerçants, des propriétaires et des habitants",
-            "Préparer les aménagements d'espaces publics avec les services techniques",
-            "Piloter le plan de signalétique et de stationnement",
-            "Organiser les événements fédérateurs",
-        ),
-        ("développement local, commerce ou urbanisme", "médiation", "disponibilité"),
-    ),
-    Job(
-        "Chargé d'opération habitat et renouvellement urbain",
-        (
-            "Piloter l'OPAH de renouvellement urbain",
-            "Suivre les opérations de résorption de l'habitat indigne",
-            "Travailler avec les opérateurs, les bailleurs et l'Anah",
-            "Préparer les procédures (périmètres de restauration immobilière, biens vacants)",
-            "Informer les propriétaires et les locataires",
-        ),
-        ("habitat, urbanisme ou droit immobilier", "procédures d'aménagement", "ténacité"),
-    ),
-    Job(
-        "Chef de projet revitalisation et transition écologique",
-        (
-            "Articuler le projet de revitalisation avec la transition écologique",
-            "Conduire les projets de renaturation et de désimperméabilisation des sols",
-            "Développer les mobilités douces en centre-ville",
-            "Monter les dossiers du fonds vert",
-            "Animer la concertation avec les habitants",
-        ),
-        ("aménagement durable ou paysage", "conduite de projet", "pédagogie"),
-    ),
-)
-
-VTE_INTROS = (
-    "{employer}, {size} {located}, {activity}. Dans le cadre du Volontariat territorial en entreprise (VTE), "
-    "nous recrutons un jeune diplômé pour accompagner notre croissance.",
-    "Vous voulez démarrer votre carrière dans l'industrie, au plus près des décisions ? {employer}, {size} "
-    "{located}, {activity}. Nous vous confions un poste à responsabilités dès votre arrivée, en VTE.",
-    "Rejoignez {employer}, {size} {located}. L'entreprise {activity} et investit dans ses équipes : ce poste est "
-    "ouvert en Volontariat territorial en entreprise.",
-)
-VTE_TI = (
-    "Le site se trouve dans le Territoire d'industrie « {ti} », qui réunit entreprises et collectivités "
-    "autour de projets industriels communs.",
-    "Notre usine participe à la dynamique du Territoire d'industrie « {ti} ».",
-)
-VTE_PROFILE = (
-    "Jeune diplômé de moins de deux ans ou en dernière année d'études, vous aimez le concret et le travail en équipe.",
-    "Vous sortez d'école ou d'université, ou vous préparez votre diplôme en alternance, et vous voulez des "
-    "responsabilités rapidement.",
-    "Vous êtes curieux, autonome et vous avez envie de vivre et de travailler {at_place}.",
-)
-VTA_INTROS = (
-    "{employer} ({where}) recrute un volontaire territorial en administration (VTA) "
-    "pour renforcer son ingénierie et faire aboutir ses projets.",
-    "Dans le cadre du Volontariat territorial en administration, {employer} accueille un jeune diplômé pour "
-    "porter ses projets au service des habitants du territoire rural.",
-    "Territoire rural engagé, {employer} ({departement}) mène de nombreux projets et cherche un VTA pour les "
-    "accompagner de l'idée à la réalisation.",
-)
-VTA_PROFILE = (
-    "Âgé de 18 à 30 ans et titulaire d'un diplôme de niveau bac+2 au moins, vous voulez mettre vos compétences "
-    "au service d'un territoire rural.",
-    "Jeune diplômé, vous avez le goût de l'intérêt général et vous voulez découvrir le fonctionnement d'une "
-    "collectivité de l'intérieur.",
-)
-CHEF_DE_PROJET_INTROS = {
-    ProgrammeCode.PVD: (
-        "Lauréate du programme Petites villes de demain, {employer} ({where}) "
-        "recrute son chef de projet pour conduire la revitalisation de son centre.",
-        "{employer} s'est engagée avec l'État et ses partenaires dans Petites villes de demain : habitat, "
-        "commerce, mobilités, espaces publics, tout le centre est concerné.",
-    ),
-    ProgrammeCode.ACV: (
-        "Engagée dans le programme Action cœur de ville, {employer} ({where}) "
-        "renforce l'équipe qui conduit le projet de centre-ville.",
-        "{employer} met en œuvre sa convention Action cœur de ville et son opération de revitalisation de "
-        "territoire (ORT) avec l'État, la Banque des territoires et Action Logement.",
-    ),
+_TEXTS = _load_texts()
+SECTORS: tuple[Sector, ...] = _TEXTS["sectors"]
+NAME_PARTS_1: tuple[str, ...] = tuple(_TEXTS["name_parts_1"])
+NAME_PARTS_2: tuple[str, ...] = tuple(_TEXTS["name_parts_2"])
+SIZES: tuple[str, ...] = tuple(_TEXTS["sizes"])
+VTE_JOBS: tuple[Job, ...] = _TEXTS["vte_jobs"]
+VTA_JOBS: tuple[Job, ...] = _TEXTS["vta_jobs"]
+CHEF_DE_PROJET_JOBS: tuple[Job, ...] = _TEXTS["chef_de_projet_jobs"]
+VTE_INTROS: tuple[str, ...] = tuple(_TEXTS["vte_intros"])
+VTE_TI: tuple[str, ...] = tuple(_TEXTS["vte_ti"])
+VTE_PROFILE: tuple[str, ...] = tuple(_TEXTS["vte_profile"])
+VTA_INTROS: tuple[str, ...] = tuple(_TEXTS["vta_intros"])
+VTA_PROFILE: tuple[str, ...] = tuple(_TEXTS["vta_profile"])
+CHEF_DE_PROJET_INTROS: dict[str, tuple[str, ...]] = {
+    code: tuple(texts) for code, texts in _TEXTS["chef_de_projet_intros"].items()
 }
-CHEF_DE_PROJET_PROFILE = (
-    "De formation supérieure, vous avez une première expérience de la conduite de projets territoriaux et "
-    "vous savez travailler avec les élus.",
-    "Vous connaissez les collectivités et leurs partenaires, et vous savez fédérer autour d'un projet.",
-)
-SOFT_SKILLS = (
-    "Sens de l'organisation et des priorités",
-    "Aisance à l'oral comme à l'écrit",
-    "Capacité à travailler en équipe",
-    "Autonomie et esprit d'initiative",
-    "Permis B (déplacements sur le territoire)",
-    "Goût pour l'innovation",
-)
-DEMO_NOTICE = "Offre de démonstration : l'employeur et le poste sont fictifs."
-
-EDUCATION_PHRASE: dict[str, str] = {
-    EducationLevel.BAC2: "Formation de niveau bac+2 au moins en {domain}",
-    EducationLevel.BAC3: "Formation de niveau bac+3 (licence, BUT) en {domain}",
-    EducationLevel.BAC4: "Formation de niveau bac+4 en {domain}",
-    EducationLevel.BAC5: "Formation de niveau bac+5 (master, école d'ingénieurs ou de commerce) en {domain}",
-}
-EXPERIENCE_PHRASE: dict[str, str] = {
-    Experience.BEGINNER: "Débutant accepté",
-    Experience.ONE_TWO: "Une à deux années d'expérience, stages compris",
-    Experience.THREE_FIVE: "Trois à cinq années d'expérience",
-    Experience.MORE: "Plus de cinq années d'expérience",
-}
+CHEF_DE_PROJET_PROFILE: tuple[str, ...] = tuple(_TEXTS["chef_de_projet_profile"])
+SOFT_SKILLS: tuple[str, ...] = tuple(_TEXTS["soft_skills"])
+DEMO_NOTICE: str = _TEXTS["notice"]
+EDUCATION_PHRASE: dict[str, str] = _TEXTS["education_phrase"]
+EXPERIENCE_PHRASE: dict[str, str] = _TEXTS["experience_phrase"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -810,7 +405,7 @@ def _draft_vte(rng: random.Random, pools: Pools) -> _Draft:
         draft.duration_months = rng.choice((12, 24, 36))
         draft.education_level = rng.choice(job.education or (EducationLevel.BAC3, EducationLevel.BAC5))
         draft.salary = _salary(rng, 14_000, 20_000, (0, 3_000))
-        draft.salary_note = "selon l'âge et l'année de formation"
+        draft.salary_note = "selon l’âge et l’année de formation"
     intro = rng.choice(VTE_INTROS).format(
         employer=employer, size=size, located=f"installée {at_place(commune.name)}", activity=activity
     )

@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from feeds import sync
+from feeds import checks, sync
 from feeds.enums import RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun, RejectedRecord
 from feeds.records import OfferData, RecordError
@@ -291,7 +291,7 @@ def test_check_offer_sets_aside_what_the_table_would_refuse() -> None:
         place=place,
         contract="cdd",
     )
-    sync.check_offer(good)
+    checks.check_offer(good)
     for change, reason in [
         ({"kind": "stage"}, "kind"),
         ({"duration_months": 0}, "Durée"),
@@ -303,7 +303,7 @@ def test_check_offer_sets_aside_what_the_table_would_refuse() -> None:
     ]:
         bad = dataclasses.replace(good, **change)
         with pytest.raises(RecordError, match=reason):
-            sync.check_offer(bad)
+            checks.check_offer(bad)
 
 
 # --------------------------------------------------------------------------------------------------

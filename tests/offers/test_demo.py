@@ -213,8 +213,8 @@ def test_rendering_escapes_text():
     ("name", "of", "at"),
     [
         ("Tulle", "de Tulle", "à Tulle"),
-        ("Auxerre", "d'Auxerre", "à Auxerre"),
-        ("Évreux", "d'Évreux", "à Évreux"),
+        ("Auxerre", "d’Auxerre", "à Auxerre"),
+        ("Évreux", "d’Évreux", "à Évreux"),
         ("Le Mans", "du Mans", "au Mans"),
         ("Les Andelys", "des Andelys", "aux Andelys"),
         ("La Rochelle", "de La Rochelle", "à La Rochelle"),
