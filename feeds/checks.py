@@ -65,13 +65,24 @@ def check_offer(data: OfferData) -> None:
     check_dates(data.published_at, data.expires_at)
 
 
-_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(OfferData) if f.type in ("str", str))
+# The descriptions come from `feeds.mapping.description_from_html` / `description_from_text`, which
+# strip these characters as they process the text: here only a guard against NUL, which is cheap on
+# a long text (the regular expression costs about 6 µs a kilobyte, on every mapped record).
+_DESCRIPTIONS = ("description", "description_text")
+_TEXT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(OfferData) if f.type in ("str", str) and f.name not in _DESCRIPTIONS
+)
 
 
 def strip_unsafe_text(data: OfferData) -> None:
     """Remove control and bidi-override characters from every text of `data` (in place): one NUL in a
-    cell must not fail the whole run (PostgreSQL refuses it), nor « gnp.exe » preceded by U+202E reach a page."""
+    cell must not fail the whole run (PostgreSQL refuses it), nor « gnp.exe » preceded by U+202E reach
+    a page."""
     for name in _TEXT_FIELDS:
         value = getattr(data, name)
         if has_unsafe_characters(value):
             setattr(data, name, strip_unsafe_characters(value).strip())
+    for name in _DESCRIPTIONS:
+        value = getattr(data, name)
+        if "\x00" in value:
+            setattr(data, name, strip_unsafe_characters(value))

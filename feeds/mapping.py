@@ -14,6 +14,7 @@ from feeds.records import RecordError
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, Remote
 from offers.html import clean_html, text_of_clean_html
 from partnership.formatting import long_datetime, number
+from partnership.text import has_unsafe_characters, strip_unsafe_characters
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -81,7 +82,7 @@ _OTHER_BLOCK_STARTS = ("<div", "<section", "<article", "<header", "<footer", "<h
 
 def description_from_html(value: str | None) -> tuple[str, str]:
     """Sanitised HTML and its text, from a feed's HTML description (entities, CDATA content, or
-    markup escaped once more)."""
+    markup escaped once more); without control or bidi-override characters (`partnership.text`)."""
     if not value:
         return "", ""
     if "<" not in value and "&lt;" in value:
@@ -93,13 +94,13 @@ def description_from_html(value: str | None) -> tuple[str, str]:
     if any(start in lowered for start in _OTHER_BLOCK_STARTS):
         value = _OTHER_BLOCKS.sub(r"<\1p>", value)
     description = clean_html(value)
+    if has_unsafe_characters(description):  # the sanitiser drops NUL, not the other controls
+        description = strip_unsafe_characters(description)
     return description, text_of_clean_html(description)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _LIST_ITEM = re.compile(r"[-•*·▪]\s*")
-# Characters that HTML parsing drops or replaces: never in a description.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _escape(line: str) -> str:
@@ -116,8 +117,8 @@ def description_from_text(value: str | None) -> tuple[str, str]:
     if not value:
         return "", ""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROLS.search(value):
-        value = _CONTROLS.sub("", value)
+    if has_unsafe_characters(value):
+        value = strip_unsafe_characters(value)
     markup: list[str] = []
     text: list[str] = []
     for paragraph in _PARAGRAPH_BREAK.split(value):

@@ -2,6 +2,7 @@
 
 - C0 control characters but tab and newline, and DEL: PostgreSQL refuses NUL in text, and the
   others have no place in an offer.
+- The noncharacters U+FFFE and U+FFFF, which HTML parsing refuses.
 - Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they make
   « gnp.exe » preceded by U+202E read as « exe.png ». Ordinary right-to-left text needs none of them.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def has_unsafe_characters(text: str) -> bool:
