@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from partnership.accounts.enums import OrganisationKind, Role
 from partnership.accounts.models import Membership, Organisation
 from partnership.accounts.validators import luhn_is_valid, validate_siren
 from territories.models import Commune, Epci
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, siren_with_check_digit
+from tests.factories import MembershipFactory, UserFactory, siren_with_check_digit
 
 COMMUNES_CSV = Path(__file__).resolve().parents[2] / "territories" / "data" / "cog" / "communes.csv"
 
@@ -139,8 +140,6 @@ def test_full_clean_gives_french_messages_per_field():
 
 @pytest.mark.django_db
 def test_deleting_an_account_that_belongs_to_an_organisation_is_refused():
-    from django.db.models import ProtectedError
-
     membership = MembershipFactory(administrator=True)
 
     with pytest.raises(ProtectedError), transaction.atomic():
