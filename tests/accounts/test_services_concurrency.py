@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from partnership.accounts.enums import Role
-from partnership.accounts.models import Membership, User
+from partnership.accounts.models import Membership, Organisation, User
 from partnership.accounts.services import change_role
 from tests.factories import MembershipFactory, OrganisationFactory
+
+T = TypeVar("T")
 
 
 def test_two_administrators_demoting_each_other_at_once_leave_one(committed_organisation):
@@ -46,18 +50,41 @@ def test_two_administrators_demoting_each_other_at_once_leave_one(committed_orga
     assert organisation.memberships.administrators().count() == 1
 
 
+def committed(work: Callable[[], T]) -> T:
+    """Run `work` on a connection of its own (a thread), committed at once: what the test's own
+    transaction holds, the other connections would not see."""
+    result: list[T] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    return result[0]
+
+
 @pytest.fixture
-def committed_organisation(django_db_setup, django_db_blocker):
-    """An organisation with two administrators, committed (each thread has its own connection), then deleted.
+def committed_organisation(db):
+    """An organisation with two administrators, committed, then deleted.
 
     Not `transactional_db`: its teardown would flush the territories imported for the session.
     """
-    with django_db_blocker.unblock():
+
+    def create() -> tuple[Organisation, Membership, Membership]:
         organisation = OrganisationFactory()
         first = MembershipFactory(organisation=organisation, administrator=True)
         second = MembershipFactory(organisation=organisation, administrator=True)
-        try:
-            yield organisation, first, second
-        finally:
-            organisation.delete()
-            User.objects.filter(pk__in=[first.user_id, second.user_id]).delete()
+        return organisation, first, second
+
+    organisation, first, second = committed(create)
+    yield organisation, first, second
+
+    def delete() -> None:
+        organisation.delete()
+        User.objects.filter(pk__in=[first.user_id, second.user_id]).delete()
+
+    committed(delete)
