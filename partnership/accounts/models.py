@@ -251,6 +251,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         viewer = _active(user)
         if viewer is None:
             return self.none()
+        if viewer.is_superuser:
+            return self.all()
         condition = Q(Exists(Membership.objects.filter(organisation=OuterRef("organisation"), user=viewer)))
         if viewer.is_staff:
             condition |= Q(organisation__in=Organisation.objects.editable_by(viewer).values("pk"))

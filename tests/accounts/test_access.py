@@ -26,7 +26,16 @@ def test_login_required_sends_anonymous_people_to_the_login_page_and_back(client
     assert status_of(job_seeker, "/essai/connecte/") == 200
 
 
-def test_a_deactivated_account_is_anonymous(client):
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.contrib.auth.backends.ModelBackend",
+        # A backend that keeps deactivated people logged in: the access layer refuses them itself.
+        "django.contrib.auth.backends.AllowAllUsersModelBackend",
+    ],
+)
+def test_a_deactivated_account_is_sent_to_the_login_page(client, settings, backend):
+    settings.AUTHENTICATION_BACKENDS = [backend]
     user = UserFactory(staff=True)
     client.force_login(user)
     user.is_active = False

@@ -139,6 +139,15 @@ def test_a_deactivated_account_sees_nothing(world, personas):
         assert not Delegate.objects.visible_to(user).exists(), name
 
 
+def test_a_superuser_sees_everything_even_without_the_staff_flag(world, personas):
+    superuser = UserFactory(superuser=True, is_staff=False)
+
+    assert names(world, Organisation.objects.visible_to(superuser)) == BOTH
+    assert names(world, Organisation.objects.editable_by(superuser)) == BOTH
+    assert Membership.objects.visible_to(superuser).count() == Membership.objects.count() == 3
+    assert Delegate.objects.visible_to(superuser).count() == Delegate.objects.editable_by(superuser).count() == 2
+
+
 def test_a_scoped_staff_member_who_is_also_superuser_is_not_limited(world):
     assert names(world, Organisation.objects.visible_to(UserFactory(superuser=True, departements=["15"]))) == BOTH
 
