@@ -64,8 +64,8 @@ class Route:
     kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
     # Personas whose POST may change the database (every other request must leave it as it was).
     writes: tuple[str, ...] = ()
-    # Where the login page leads back after an anonymous POST (default: the URL itself).
-    post_login_next: Callable[[World], str] | None = None
+    # Where the login page leads back (default: the URL itself; after a POST, the form's page).
+    login_next: Callable[[World], str] | None = None
 
 
 @dataclass
@@ -117,7 +117,7 @@ ROUTES: dict[str, Route] = {
         post=staff_only(REDIRECT),
         kwargs=lambda w: {"slug": w.feed.slug},
         writes=STAFF_PERSONAS,
-        post_login_next=lambda w: reverse("feeds:detail", args=[w.feed.slug]),
+        login_next=lambda w: reverse("feeds:detail", args=[w.feed.slug]),
     ),
     "feeds:run-detail": Route(
         get=staff_only(200), post=everyone(405), kwargs=lambda w: {"slug": w.feed.slug, "pk": w.run.pk}
@@ -183,12 +183,14 @@ def test_the_walk_sees_every_kind_of_pattern():
 def admin_route(key: str) -> Route:
     """The admin's rule: everyone but staff goes to the admin's login page; staff are let in.
 
-    The admin's login page itself answers everyone (staff who are logged in are sent on to the
-    index); its logout sends the others to its index (which sends them to its login page), and
-    ends the session of staff.
+    The admin's login page is the site's (`/connexion/`, under its limiter): anonymous people are
+    sent there, on to the admin's index; staff who are logged in go on to the index; anyone else
+    logged in gets the 403 page. The admin's logout sends the others to its index (which sends
+    them to its login page), and ends the session of staff.
     """
     if key == "admin:login":
-        return Route(get=everyone(200) | dict.fromkeys(STAFF_PERSONAS, REDIRECT), post=everyone(200))
+        login = everyone(403) | {"anonymous": LOGIN} | dict.fromkeys(STAFF_PERSONAS, REDIRECT)
+        return Route(get=login, post=login, login_next=lambda world: reverse("admin:index"))
     if key == "admin:logout":
         return Route(
             get=everyone(REDIRECT) | dict.fromkeys(STAFF_PERSONAS, LET_IN),
@@ -309,7 +311,7 @@ def test_route_answers_each_persona_as_declared(world, key):
             if got != expected:
                 wrong.append(f"{method} {url} as {persona}: expected {expected}, got {response.status_code} {got}")
             elif got == LOGIN:
-                back = route.post_login_next(world) if method == "POST" and route.post_login_next else url
+                back = route.login_next(world) if route.login_next else url
                 if response["Location"] != f"/connexion/?next={quote(back)}":
                     wrong.append(f"{method} {url} as {persona}: login page leads back to {response['Location']}")
             before, state = state, snapshot()
