@@ -292,10 +292,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
-
 
 class DelegateQuerySet(models.QuerySet["Delegate"]):
     def of_region(self, code: str) -> DelegateQuerySet:
@@ -342,6 +338,3 @@ class Delegate(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name()
-
-    def covers(self, region_code: str) -> bool:
-        return self.regions.filter(code=region_code).exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partnership.accounts.models import Delegate, Membership, Organisation
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import DelegateFactory, OrganisationFactory, UserFactory
 from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +158,11 @@ def test_visible_to_is_one_query_whatever_the_number_of_organisations(world, per
         # One query to read a staff member's départements, one for the organisations.
         with django_assert_num_queries(2 if name == "scoped_staff" else 1):
             list(Organisation.objects.visible_to(personas[name]))
+
+
+def test_the_delegates_of_a_region(personas):
+    both = DelegateFactory(regions=["75", "84"])
+
+    assert set(Delegate.objects.of_region("75")) == {personas["delegate"].delegate, both}
+    assert set(Delegate.objects.of_region("84")) == {personas["other_delegate"].delegate, both}
+    assert not Delegate.objects.of_region("11").exists()
