@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from feeds.enums import RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun
 from feeds.services import mark_lost_runs, request_run
+from partnership.accounts.access import staff_required
 from partnership.formatting import duration
 
 RUNS_PER_PAGE = 50
@@ -39,27 +37,6 @@ STATUS_BADGES: dict[str, str] = {
     RunStatus.RETRYING: "fr-badge--yellow-moutarde",
     RunStatus.INTERRUPTED: "fr-badge--brown-caramel",
 }
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous people go to the login page (and come back); logged-in non-staff get the 403 page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            # After a POST (« Lancer maintenant »), come back to the page the form was on.
-            back = request.get_full_path() if request.method in ("GET", "HEAD") else _page_of(request, kwargs)
-            return redirect_to_login(back)
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _page_of(request: HttpRequest, kwargs: dict[str, Any]) -> str:
-    slug = kwargs.get("slug")
-    return reverse("feeds:detail", kwargs={"slug": slug}) if slug else reverse("feeds:list")
 
 
 def location_label(feed: Feed) -> str:
@@ -137,7 +114,7 @@ def feed_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(form_page="feeds:detail")  # after logging in, back to the feed's page (its form)
 def run_now(request: HttpRequest, slug: str) -> HttpResponse:
     feed = get_object_or_404(Feed, slug=slug)
     now = timezone.now()

@@ -43,6 +43,14 @@ INVENTORY: dict[str, dict[str, Policy]] = {
         "email": purged("login; anonymised 3 years after the account was deactivated"),
         "first_name": purged("shown to colleagues; erased with the account"),
         "last_name": purged("shown to colleagues; erased with the account"),
+        "staff_departements": kept("the départements a staff member follows: part of the account's rights"),
+    },
+    "accounts.Organisation": {"name": kept("an organisation's name, not a person")},
+    "accounts.Membership": {
+        "user": kept("who belongs to which organisation, with which role; deleted when the member is removed"),
+    },
+    "accounts.Delegate": {
+        "user": kept("who is Apec's delegate for which régions; deleted with the delegate profile"),
     },
     "offers.Offer": {
         "employer_name": kept("an organisation, not a person: public part of the offer"),

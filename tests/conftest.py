@@ -3,7 +3,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
+from partnership.accounts.models import Organisation, User
 from partnership.db import set_statement_timeout
+from tests.factories import DelegateFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.personas import PERSONAS
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +37,74 @@ def _clear_cache():
     for key in client.scan_iter(match=f"{prefix}:*"):
         client.delete(key)
     yield
+
+
+# --- Organisations and personas (tests/personas.py lists them) -------------------------------------
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    """The commune of Tulle: Corrèze (19), Nouvelle-Aquitaine (75)."""
+    return OrganisationFactory(name="Commune de Tulle", siren="211927207", commune="19272")
+
+
+@pytest.fixture
+def other_organisation(db) -> Organisation:
+    """The Communauté d’agglomération du Bassin d’Aurillac: Cantal (15), Auvergne-Rhône-Alpes (84)."""
+    return OrganisationFactory(intercommunality=True, epci="241500230")
+
+
+@pytest.fixture
+def anonymous() -> None:
+    return None
+
+
+@pytest.fixture
+def job_seeker(db) -> User:
+    return UserFactory(email="candidate@example.org")
+
+
+@pytest.fixture
+def member(organisation: Organisation) -> User:
+    return MembershipFactory(organisation=organisation, user__email="agent@ville-tulle.fr").user
+
+
+@pytest.fixture
+def administrator(organisation: Organisation) -> User:
+    return MembershipFactory(organisation=organisation, administrator=True, user__email="dgs@ville-tulle.fr").user
+
+
+@pytest.fixture
+def other_member(other_organisation: Organisation) -> User:
+    return MembershipFactory(organisation=other_organisation, administrator=True, user__email="rh@caba.fr").user
+
+
+@pytest.fixture
+def delegate(db) -> User:
+    return DelegateFactory(regions=["75"], user__email="delegue.nouvelle-aquitaine@apec.fr").user
+
+
+@pytest.fixture
+def other_delegate(db) -> User:
+    return DelegateFactory(regions=["84"], user__email="delegue.auvergne-rhone-alpes@apec.fr").user
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return UserFactory(staff=True, email="equipe@anct.gouv.fr")
+
+
+@pytest.fixture
+def scoped_staff(db) -> User:
+    return UserFactory(staff=True, departements=["15"], email="equipe.cantal@anct.gouv.fr")
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return UserFactory(superuser=True, email="admin@anct.gouv.fr")
+
+
+@pytest.fixture
+def personas(request: pytest.FixtureRequest) -> dict[str, User | None]:
+    """Every persona of tests/personas.py, by name (None for anonymous)."""
+    return {name: request.getfixturevalue(name) for name in PERSONAS}

@@ -1,0 +1,322 @@
+"""Every URL pattern of the site, for every persona and method: who may see what.
+
+The patterns are read from the resolver (the admin's and any new app's included).
+`test_every_url_pattern_declares_who_may_see_it` fails for a pattern with no entry in `ROUTES`:
+a new page cannot ship without saying who may see it. The admin's URLs follow one rule (staff
+only; everyone else is sent to the admin's login page) instead of one entry each.
+
+For each declared route, `test_route_answers_each_persona_as_declared` requests a URL built with
+sample arguments as each persona (tests/personas.py) with GET, HEAD and POST (GET and POST for the
+admin), checks the status (200, 302 to the login page, another redirect, 403, 404, 405), and
+checks that the database is exactly as it was after every request that is not declared as a
+write (PostgreSQL's count of the rows the test's transaction wrote, every table): a refused
+request changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from feeds.models import Feed, FeedRun
+from offers.models import Offer
+from partnership.accounts.models import Organisation
+from tests.factories import FeedRunFactory, OfferFactory
+from tests.personas import PERSONAS, STAFF_PERSONAS, client_as
+
+# Status classes besides the HTTP codes themselves.
+LOGIN = "302 to /connexion/"  # the login page, with `next` back to the page
+ADMIN_LOGIN = "302 to /admin/login/"  # the admin's login page
+REDIRECT = "302 elsewhere"  # a redirect that is not to a login page
+LET_IN = "let in"  # the admin for staff: anything but a login redirect or a server error
+UP_OR_DOWN = "200 or 503"  # /healthz: the state of the services, for everyone
+
+Status = int | str
+Expectation = dict[str, Status]
+
+NON_STAFF = tuple(name for name in PERSONAS if name not in STAFF_PERSONAS)
+LOGGED_IN = tuple(name for name in PERSONAS if name != "anonymous")
+
+
+def everyone(status: Status) -> Expectation:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def staff_only(allowed: Status) -> Expectation:
+    """Anonymous: the login page; logged in without being staff: 403; staff (scoped or not): `allowed`."""
+    return everyone(403) | {"anonymous": LOGIN} | dict.fromkeys(STAFF_PERSONAS, allowed)
+
+
+@dataclass(frozen=True)
+class Route:
+    get: Expectation
+    post: Expectation
+    head: Expectation | None = None  # None: as GET
+    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
+    # Personas whose POST may change the database (every other request must leave it as it was).
+    writes: tuple[str, ...] = ()
+    # Where the login page leads back (default: the URL itself; after a POST, the form's page).
+    login_next: Callable[[World], str] | None = None
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    other_organisation: Organisation
+    offer: Offer
+    feed: Feed
+    run: FeedRun
+    clients: dict[str, Client] = field(default_factory=dict)
+
+
+def public_page(**kwargs: str) -> Route:
+    """A public page behind `require_GET`, which refuses HEAD too."""
+    return Route(get=everyone(200), head=everyone(405), post=everyone(405), kwargs=lambda world: kwargs)
+
+
+PUBLIC_PAGE = public_page()
+PUBLIC_FILE = Route(get=everyone(200), post=everyone(405))  # require_safe: GET and HEAD
+STAFF_PAGE = Route(get=staff_only(200), post=everyone(405))
+
+
+ROUTES: dict[str, Route] = {
+    "home": PUBLIC_PAGE,
+    "healthz": Route(get=everyone(UP_OR_DOWN), head=everyone(405), post=everyone(405)),
+    "security-txt": PUBLIC_PAGE,
+    "accessibility": PUBLIC_PAGE,
+    "legal-notice": PUBLIC_PAGE,
+    "personal-data": PUBLIC_PAGE,
+    "data-sources": PUBLIC_PAGE,
+    "territories:index": PUBLIC_PAGE,
+    "territories:commune-autocomplete": PUBLIC_PAGE,
+    "territories:commune": public_page(code="19272"),
+    "territories:departement": public_page(code="19"),
+    "territories:region": public_page(code="75"),
+    "territories:programme": public_page(slug="petites-villes-de-demain"),
+    "offers:search": PUBLIC_PAGE,
+    # django.contrib.syndication answers every method; nothing is written.
+    "offers:feed-rss": Route(get=everyone(200), post=everyone(200)),
+    "offers:feed-atom": Route(get=everyone(200), post=everyone(200)),
+    "offers:detail-short": Route(get=everyone(REDIRECT), post=everyone(405), kwargs=lambda w: {"pk": w.offer.pk}),
+    "offers:detail": Route(
+        get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": w.offer.pk, "slug": w.offer.slug}
+    ),
+    "feeds:list": STAFF_PAGE,
+    "feeds:detail": Route(get=staff_only(200), post=everyone(405), kwargs=lambda w: {"slug": w.feed.slug}),
+    "feeds:run": Route(
+        get=everyone(405),
+        post=staff_only(REDIRECT),
+        kwargs=lambda w: {"slug": w.feed.slug},
+        writes=STAFF_PERSONAS,
+        login_next=lambda w: reverse("feeds:detail", args=[w.feed.slug]),
+    ),
+    "feeds:run-detail": Route(
+        get=staff_only(200), post=everyone(405), kwargs=lambda w: {"slug": w.feed.slug, "pk": w.run.pk}
+    ),
+    # Logged-in people are sent on (home); an empty form answers with its errors and counts no failure.
+    "accounts:login": Route(get=everyone(REDIRECT) | {"anonymous": 200}, post=everyone(REDIRECT) | {"anonymous": 200}),
+    # POST only; logging out ends the session (a write), and anonymous people are sent home too.
+    "accounts:logout": Route(get=everyone(405), post=everyone(REDIRECT), writes=LOGGED_IN),
+    "sitemap": PUBLIC_FILE,
+    "sitemap-section": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"section": "pages"}),
+    "robots": PUBLIC_FILE,
+}
+
+
+# --- The resolver's patterns ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # "namespace:name", or the route itself for a pattern without a name
+    route: str
+    namespace: str
+    named: bool
+
+
+def walk(patterns: list[Any] | None = None, prefix: str = "", namespace: str = "") -> Iterator[Pattern]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            route = prefix + str(pattern.pattern)
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield Pattern(key=name or route, route=route, namespace=namespace, named=bool(name))
+
+
+PATTERNS = {pattern.key: pattern for pattern in walk()}
+
+
+def is_admin(key: str) -> bool:
+    return PATTERNS[key].namespace == "admin"
+
+
+def test_every_url_pattern_declares_who_may_see_it():
+    undeclared = sorted(key for key in PATTERNS if not is_admin(key) and key not in ROUTES)
+    stale = sorted(key for key in ROUTES if key not in PATTERNS)
+
+    assert not undeclared, f"declare who may see these pages in tests/test_route_matrix.py ROUTES: {undeclared}"
+    assert not stale, f"these ROUTES match no URL pattern any more: {stale}"
+
+
+def test_the_walk_sees_every_kind_of_pattern():
+    """Nested namespaces, the admin's own, unnamed patterns: a walk that missed them would check nothing."""
+    assert {"feeds:run", "accounts:login", "admin:index", "admin:accounts_organisation_change"} <= set(PATTERNS)
+    assert any(key.startswith("admin/") for key in PATTERNS)  # the admin's catch-all and redirects
+    assert len(PATTERNS) == len(list(walk()))  # no two patterns under one key
+
+
+# --- Requests ------------------------------------------------------------------------------------
+
+
+def admin_route(key: str) -> Route:
+    """The admin's rule: everyone but staff goes to the admin's login page; staff are let in.
+
+    The admin's login page is the site's (`/connexion/`, under its limiter): anonymous people are
+    sent there, on to the admin's index; staff who are logged in go on to the index; anyone else
+    logged in gets the 403 page. The admin's logout sends the others to its index (which sends
+    them to its login page), and ends the session of staff.
+    """
+    if key == "admin:login":
+        login = everyone(403) | {"anonymous": LOGIN} | dict.fromkeys(STAFF_PERSONAS, REDIRECT)
+        return Route(get=login, post=login, login_next=lambda world: reverse("admin:index"))
+    if key == "admin:logout":
+        return Route(
+            get=everyone(REDIRECT) | dict.fromkeys(STAFF_PERSONAS, LET_IN),
+            post=everyone(REDIRECT) | dict.fromkeys(STAFF_PERSONAS, LET_IN),
+            writes=STAFF_PERSONAS,
+        )
+    return Route(
+        get=everyone(ADMIN_LOGIN) | dict.fromkeys(STAFF_PERSONAS, LET_IN),
+        post=everyone(ADMIN_LOGIN) | dict.fromkeys(STAFF_PERSONAS, LET_IN),
+    )
+
+
+def admin_kwargs(key: str, world: World) -> dict[str, Any]:
+    """Sample arguments for an admin URL: an object of the model the URL is about, when there is one."""
+    route = PATTERNS[key].route
+    kwargs: dict[str, Any] = {}
+    if "(?P<app_label>" in route:
+        kwargs["app_label"] = "accounts"
+    if "<path:content_type_id>" in route:
+        kwargs["content_type_id"] = ContentType.objects.get_for_model(Organisation).pk
+        kwargs["object_id"] = world.organisation.pk
+    elif "<path:object_id>" in route or "<id>" in route:
+        model = next(
+            model
+            for model in admin.site._registry
+            if route.startswith(f"admin/{model._meta.app_label}/{model._meta.model_name}/")
+        )
+        instance = model._default_manager.order_by("pk").first()
+        kwargs["id" if "<id>" in route else "object_id"] = instance.pk if instance is not None else 0
+    if "(?P<url>" in route:
+        kwargs["url"] = "nulle-part/"
+    return kwargs
+
+
+def build_url(key: str, kwargs: dict[str, Any]) -> str:
+    if PATTERNS[key].named:
+        return reverse(key, kwargs=kwargs)
+    # An unnamed pattern: fill its converters in (`<path:object_id>`, `(?P<url>.*)`).
+    url = "/" + PATTERNS[key].route
+    for name, value in kwargs.items():
+        url = url.replace(f"<path:{name}>", str(value)).replace(f"(?P<{name}>.*)", str(value))
+    return url.removeprefix("/^").replace("$", "").replace("\\Z", "")
+
+
+def snapshot() -> dict[str, tuple[int, int, int]]:
+    """Rows inserted, updated and deleted so far by the test's transaction, per table (every table).
+
+    PostgreSQL counts them for the current transaction (`pg_stat_xact_user_tables`), including
+    writes rolled back to a savepoint: a request that even tried to write shows.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables "
+            "WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"
+        )
+        return {table: (inserted, updated, deleted) for table, inserted, updated, deleted in cursor.fetchall()}
+
+
+def classify(response: Any, expected: Status) -> Status:
+    """The response's status class, in the vocabulary of `expected`."""
+    status = response.status_code
+    location = response.get("Location", "")
+    if status == 302 and location.startswith("/connexion/?next="):
+        return LOGIN
+    if status == 302 and location.startswith("/admin/login/?next="):
+        return ADMIN_LOGIN
+    if expected == LET_IN and status < 500:
+        return LET_IN
+    if expected == UP_OR_DOWN and status in (200, 503):
+        return UP_OR_DOWN
+    if status in (301, 302):
+        return REDIRECT
+    return status
+
+
+@pytest.fixture
+def world(personas, organisation, other_organisation, settings) -> World:
+    settings.HEALTHZ_CELERY_TIMEOUT = 0.05  # no worker in tests: /healthz answers 503 at once
+    run = FeedRunFactory()
+    world = World(
+        organisation=organisation,
+        other_organisation=other_organisation,
+        offer=OfferFactory(),
+        feed=run.feed,
+        run=run,
+    )
+    world.clients = {name: client_as(user) for name, user in personas.items()}
+    return world
+
+
+def marks(key: str) -> list[pytest.MarkDecorator]:
+    if not is_admin(key):
+        return []
+    # The admin's own templates use variables their forms lack (strict template variables would fail).
+    found = [pytest.mark.ignore_template_errors]
+    if key.startswith("admin:dsfr_"):
+        # django-dsfr's DsfrConfig (which the portal does not use, decision 5) has a URLField that
+        # warns about Django 6's default scheme: an error under our strict warnings.
+        found.append(pytest.mark.filterwarnings("ignore::django.utils.deprecation.RemovedInDjango60Warning"))
+    return found
+
+
+@pytest.mark.parametrize("key", [pytest.param(key, marks=marks(key)) for key in sorted(PATTERNS)])
+def test_route_answers_each_persona_as_declared(world, key):
+    route = admin_route(key) if is_admin(key) else ROUTES[key]
+    kwargs = admin_kwargs(key, world) if is_admin(key) else route.kwargs(world)
+    url = build_url(key, kwargs)
+    # POST last: logging out (a POST) would make the later requests anonymous.
+    methods = {"GET": route.get} | ({} if is_admin(key) else {"HEAD": route.head or route.get}) | {"POST": route.post}
+
+    wrong: list[str] = []
+    state = snapshot()
+    for method, expectations in methods.items():
+        for persona in PERSONAS:
+            expected = expectations[persona]
+            response = world.clients[persona].generic(method, url)
+            got = classify(response, expected)
+            if got != expected:
+                wrong.append(f"{method} {url} as {persona}: expected {expected}, got {response.status_code} {got}")
+            elif got == LOGIN:
+                back = route.login_next(world) if route.login_next else url
+                if response["Location"] != f"/connexion/?next={quote(back)}":
+                    wrong.append(f"{method} {url} as {persona}: login page leads back to {response['Location']}")
+            before, state = state, snapshot()
+            if state != before and not (method == "POST" and persona in route.writes):
+                changed = sorted(table for table in state if state[table] != before.get(table))
+                wrong.append(f"{method} {url} as {persona} ({response.status_code}) changed {changed}")
+
+    assert not wrong, "\n".join(wrong)
