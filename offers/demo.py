@@ -49,6 +49,8 @@ from django.utils.text import slugify
 
 from offers.bulk import COPY_COLUMNS, EVENT_TABLE, OFFER_TABLE, BulkWriter, OfferRow
 from offers.enums import Contract, EducationLevel, EmployerKind, Experience, OfferKind, OfferStatus, Remote
+from offers.models import offer_slug
+from partnership.accounts.validators import luhn_check_digit
 from partnership.formatting import euros, number
 from territories.enums import ProgrammeCode
 
@@ -188,23 +190,6 @@ def at_place(name: str) -> str:
     if name.startswith("Les "):
         return "aux " + name[4:]
     return "à " + name
-
-
-def luhn_check_digit(payload: str) -> str:
-    """The digit that makes `payload + digit` pass the Luhn check (SIREN, SIRET)."""
-    total = 0
-    for i, char in enumerate(reversed(payload)):
-        digit = int(char)
-        if i % 2 == 0:  # doubled: these positions are second from the right once the check digit is added
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
-
-
-def is_luhn_valid(number: str) -> bool:
-    return number.isdigit() and len(number) > 1 and luhn_check_digit(number[:-1]) == number[-1]
 
 
 def fake_siren(rng: random.Random) -> str:
@@ -511,10 +496,6 @@ _DRAFTERS: dict[str, Callable[[random.Random, Pools], _Draft]] = {
 
 
 @functools.lru_cache(maxsize=4096)
-def _slug(title: str) -> str:
-    return slugify(title)[:80].strip("-") or "offre"
-
-
 def default_now() -> dt.datetime:
     """Today at midnight, local time: the default reference of the publication dates."""
     from django.utils import timezone
@@ -561,13 +542,13 @@ def generate_offer(n: int, *, seed: int, now: dt.datetime, pools: Pools) -> Offe
         if draft.salary_note:
             salary_text = f"{salary_text}, {draft.salary_note}"
 
-    slug = _slug(title)
+    slug = offer_slug(title)
     external_id = f"demo-{n}"
     apply_url = apply_email = ""
     if rng.random() < 0.6:
         apply_url = f"https://example.org/recrutement/{external_id}-{slug}"
     else:
-        apply_email = f"{_slug(draft.employer_name)[:40].strip('-')}.{n}@example.org"
+        apply_email = f"{slugify(draft.employer_name)[:40].strip('-')}.{n}@example.org"
 
     # Description: what feeds carry as free text (employer, missions, profile). Contract, salary, place,
     # start date and how to apply are fields of their own, which the offer page shows.

@@ -9,7 +9,6 @@ that `xyz` is not a type).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from offers.enums import Contract, EducationLevel, OfferKind, Remote
 from offers.models import SEARCH_CONFIG, Offer
+from partnership.text import UNSAFE_CHARACTERS
 from territories.codes import commune_label, is_commune_code, split_commune_label
 from territories.enums import ProgrammeCode
 from territories.geo import bounding_box, distance_km
@@ -45,7 +45,6 @@ PUBLIEE_DEPUIS_CHOICES = (
 MAX_PAGE = 50
 
 TRI_CHOICES = (("pertinence", "Pertinence"), ("date", "Date de publication"), ("distance", "Distance"))
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # --- Région and département names: one query per process every few minutes, never per request ----------
@@ -147,7 +146,7 @@ class SearchTextField(forms.CharField):
     """Free text: control characters (NUL included) removed, cut to `Q_MAX_LENGTH` characters."""
 
     def to_python(self, value: Any) -> str:
-        text = _CONTROL_CHARS.sub(" ", str(value or ""))
+        text = UNSAFE_CHARACTERS.sub(" ", str(value or ""))
         return " ".join(text.split())[:Q_MAX_LENGTH]
 
 
@@ -162,7 +161,7 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
 
 class CommuneField(forms.CharField):
     def to_python(self, value: Any) -> str:
-        return " ".join(_CONTROL_CHARS.sub(" ", str(value or "")).split())[:120]
+        return " ".join(UNSAFE_CHARACTERS.sub(" ", str(value or "")).split())[:120]
 
 
 class OfferSearchForm(forms.Form):

@@ -16,13 +16,13 @@ from offers.demo import (
     fake_siret,
     generate_offer,
     generate_offers,
-    is_luhn_valid,
-    luhn_check_digit,
     of_place,
     render_html,
     render_text,
 )
 from offers.enums import Contract, EducationLevel, EmployerKind, OfferKind, OfferStatus, Remote
+from partnership.accounts.validators import luhn_check_digit
+from partnership.accounts.validators import luhn_is_valid as is_luhn_valid
 
 NOW = timezone.make_aware(dt.datetime(2026, 6, 1))
 
