@@ -206,3 +206,23 @@ def test_web_connections_run_without_parallel_workers():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+def test_web_statements_are_cut_at_two_seconds_by_default():
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.DB_STATEMENT_TIMEOUT_MS, settings.DB_BACKGROUND_STATEMENT_TIMEOUT_MS, "
+        "settings.DATABASES['default']['OPTIONS']['options']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "partnership.settings", "SECRET_KEY": "x"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    web, background, options = json.loads(result.stdout)
+    assert (web, background) == (2000, 3_600_000)
+    assert "-c statement_timeout=2000" in options

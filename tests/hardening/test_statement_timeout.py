@@ -23,16 +23,23 @@ def statement_timeout() -> str:
         return cursor.fetchone()[0]
 
 
-def test_web_requests_run_under_a_two_second_statement_timeout(client):
+def web_timeout(settings) -> str:
+    """How PostgreSQL shows the web's statement timeout (2 s in production; the tests allow more, for a
+    busy machine: tests/test_settings.py pins the default)."""
+    milliseconds = settings.DB_STATEMENT_TIMEOUT_MS
+    return f"{milliseconds // 1000}s" if milliseconds % 1000 == 0 else f"{milliseconds}ms"
+
+
+def test_web_requests_run_under_the_web_statement_timeout(client, settings):
     response = client.get("/territoires/communes/autocomplete/", {"q": "tulle"})
     assert response.status_code == 200
     # The request ran on this connection (the test client is in process).
-    assert statement_timeout() == "2s"
+    assert statement_timeout() == web_timeout(settings)
 
 
 @pytest.mark.django_db(transaction=True)  # the cancelled statement aborts any enclosing transaction
 @pytest.mark.urls("tests.hardening.slow_urls")
-def test_a_statement_cut_by_the_timeout_answers_the_french_503(client, caplog):
+def test_a_statement_cut_by_the_timeout_answers_the_french_503(client, caplog, settings):
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 100")  # this session only; 2 s in production
     try:
@@ -48,7 +55,7 @@ def test_a_statement_cut_by_the_timeout_answers_the_french_503(client, caplog):
     assert "<h1>Service momentanément indisponible</h1>" in html
     assert "Cette page a demandé trop de temps de calcul." in html
     assert "statement timeout on /lent/" in caplog.text
-    assert statement_timeout() == "2s"
+    assert statement_timeout() == web_timeout(settings)
 
 
 @pytest.mark.django_db(transaction=True)  # switching closes the connection
@@ -60,7 +67,7 @@ def test_workers_and_beat_switch_to_the_background_timeout(settings):
         assert statement_timeout() == "1h"
     finally:
         set_statement_timeout(settings.DB_STATEMENT_TIMEOUT_MS)
-    assert statement_timeout() == "2s"
+    assert statement_timeout() == web_timeout(settings)
 
 
 def test_management_commands_run_under_the_background_timeout():
