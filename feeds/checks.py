@@ -78,10 +78,11 @@ def strip_unsafe_text(data: OfferData) -> None:
     """Remove control and bidi-override characters from every text of `data` (in place): one NUL in a
     cell must not fail the whole run (PostgreSQL refuses it), nor « gnp.exe » preceded by U+202E reach
     a page."""
-    for name in _TEXT_FIELDS:
-        value = getattr(data, name)
-        if has_unsafe_characters(value):
-            setattr(data, name, strip_unsafe_characters(value).strip())
+    values = [getattr(data, name) for name in _TEXT_FIELDS]
+    if has_unsafe_characters("\n".join(values)):  # one look at all the short texts; rarely more
+        for name, value in zip(_TEXT_FIELDS, values, strict=True):
+            if has_unsafe_characters(value):
+                setattr(data, name, strip_unsafe_characters(value).strip())
     for name in _DESCRIPTIONS:
         value = getattr(data, name)
         if "\x00" in value:
