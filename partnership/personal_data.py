@@ -57,6 +57,16 @@ INVENTORY: dict[str, dict[str, Policy]] = {
         "apply_email": purged("may be a recruiter's own address: erased 1 year after the offer closed"),
     },
     "feeds.Feed": {"name": kept("the name of a feed (an organisation's), not a person")},
+    "recruitment.Posting": {
+        "tutor_name": kept("a VTA's tutor, named on the public offer by their organisation; deleted with the offer"),
+        "created_by": kept("the member who wrote the offer; set to null when the account is deleted"),
+    },
+    "recruitment.Application": {
+        "name": purged("a candidate: deleted 3 months after the offer closed, or 2 years after with consent"),
+        "email": purged("a candidate: deleted 3 months after the offer closed, or 2 years after with consent"),
+        "message": purged("a candidate's letter: deleted with the application"),
+        "cv": purged("a candidate's CV (a file outside every URL): deleted with the application"),
+    },
     "notifications.Delivery": {
         "recipient_email": purged("where an e-mail went; erased 30 days after it was recorded"),
         "subject": purged("may name a person; erased 30 days after it was recorded"),

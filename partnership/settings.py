@@ -328,6 +328,13 @@ FRANCE_TRAVAIL_TOKEN_URL = env_str(
 )
 FRANCE_TRAVAIL_SCOPE = env_str("FRANCE_TRAVAIL_SCOPE", "api_offresdemploiv2 o2dsoffre")
 
+# --- Recruitment by collectivités (partnership/recruitment) -------------------------------
+# Candidates' CVs: outside the static files, served by no URL but the members' view that checks access.
+RECRUITMENT_CV_DIR = Path(env_str("RECRUITMENT_CV_DIR", str(BASE_DIR / ".var" / "cv")))
+# Applications accepted per hour from one IP, and to one offer (spam and abuse; no CAPTCHA).
+RECRUITMENT_APPLICATIONS_PER_IP_HOUR = env_int("RECRUITMENT_APPLICATIONS_PER_IP_HOUR", 5)
+RECRUITMENT_APPLICATIONS_PER_OFFER_HOUR = env_int("RECRUITMENT_APPLICATIONS_PER_OFFER_HOUR", 30)
+
 # One JSON object a line (request id, user id; never secrets); LOG_FORMAT=text for humans.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "text"}:
