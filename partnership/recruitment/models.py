@@ -250,4 +250,4 @@ class Application(models.Model):
 
     @property
     def cv_filename(self) -> str:
-        return f"CV-candidature-{self.pk}{Path(self.cv.name or "").suffix or '.pdf'}"
+        return f"CV-candidature-{self.pk}{Path(self.cv.name or '').suffix or '.pdf'}"
