@@ -63,7 +63,9 @@ class _GeoNames:
         with self._lock:
             if time.monotonic() - self._loaded_at < self.TTL:
                 return
-            self.regions = dict(Region.objects.order_by("name").values_list("code", "name"))
+            regions = Region.objects.values_list("code", "name")
+            # French order: « Île-de-France » among the I (accents ignored), not after « Wallis-et-Futuna ».
+            self.regions = dict(sorted(regions, key=lambda row: (search_name(row[1]), row[1])))
             self.departements = dict(Departement.objects.order_by("code").values_list("code", "name"))
             self._loaded_at = time.monotonic()
 

@@ -11,15 +11,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import BigAutoField, F, FloatField, Func, Lookup, QuerySet
+from django.db.models import BigAutoField, Count, F, FloatField, Func, Lookup, Q, QuerySet
+from django.urls import reverse
 
+from offers.cache import offers_version
 from offers.enums import Contract, OfferKind
-from offers.filters import MAX_PAGE, CommunePoint, OfferFilterSet, geo_names
+from offers.filters import MAX_PAGE, RAYON_DEFAULT, CommunePoint, OfferFilterSet, geo_names, within_radius
 from offers.models import Offer
 from territories import programmes
+from territories.models import Commune
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
@@ -50,6 +55,7 @@ class FacetValue:
     count: int | None  # None: more than COUNT_CAP matches for the facet, counted no further
     selected: bool
     hint: str = ""  # what the value means, in plain French (the programmes)
+    url: str = ""  # the page that explains the value (a programme's page)
 
 
 @dataclass
@@ -189,11 +195,18 @@ def counts(
             selected = [selected]
         exact = scope_totals[name] <= COUNT_CAP
         hints = programmes.summaries() if name == "programme" else {}
+        pages = _programme_pages() if name == "programme" else {}
         facets[name] = [
-            FacetValue(value, label, figure if exact else None, value in selected, hints.get(value, ""))
+            FacetValue(
+                value, label, figure if exact else None, value in selected, hints.get(value, ""), pages.get(value, "")
+            )
             for (value, label), figure in zip(values, figures, strict=True)
         ]
     return total, facets, (match_ids or []) if total <= COUNT_CAP else []
+
+
+def _programme_pages() -> dict[str, str]:
+    return {p.code: reverse("territories:programme", args=[p.slug]) for p in programmes.programmes()}
 
 
 # The expression indexed by migration 0003 (`offer_knn_published`), spelled identically so that
@@ -303,3 +316,88 @@ def feed_items(filterset: OfferFilterSet) -> list[Offer]:
     """The newest `FEED_SIZE` open offers of a search: one query (two with a commune)."""
     queryset = filterset.filter_queryset(Offer.objects.published()).order_by("-published_at", "-id")
     return list(queryset.select_related("commune").only(*RESULT_FIELDS, "description_text", "updated_at")[:FEED_SIZE])
+
+
+# --- The open offers of a place (territory pages and home) ------------------------------------------
+NEWEST_LIMIT = 5
+PLACE_CACHE_SECONDS = 300
+
+
+@dataclass
+class KindCount:
+    value: str
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class PlaceOffers:
+    """The open offers of a territory: how many of each kind, the newest, and the search that lists them."""
+
+    total: int
+    kinds: list[KindCount]
+    newest: list[Offer]
+    search_url: str
+    here: int | None = None  # a commune's page: how many of `total` are in the commune itself
+
+
+def _search_url(params: list[tuple[str, str]]) -> str:
+    query = urlencode(params)
+    return reverse("offers:search") + (f"?{query}" if query else "")
+
+
+def place_offers(
+    queryset: QuerySet[Offer], params: list[tuple[str, str]], *, commune_code: str | None = None
+) -> PlaceOffers:
+    """The open offers of `queryset` (already narrowed to a place) in two queries, cached until an
+    offer changes; `params` are the `/offres/` parameters that list the same offers."""
+    key = f"offers:place:{offers_version()}:{urlencode(params)}"
+    cached: PlaceOffers | None = cache.get(key)
+    if cached is not None:
+        return cached
+    aggregates: dict[str, Any] = {kind: Count("pk", filter=Q(kind=kind)) for kind in OfferKind.values}
+    if commune_code is not None:
+        aggregates["here"] = Count("pk", filter=Q(commune_id=commune_code))
+    figures = queryset.order_by().aggregate(**aggregates)
+    kinds = [
+        KindCount(value, str(label), figures[value], _search_url([*params, ("type", value)]))
+        for value, label in OfferKind.choices
+    ]
+    total = sum(kind.count for kind in kinds)
+    newest = (
+        list(queryset.select_related("commune").only(*RESULT_FIELDS).order_by("-published_at", "-id")[:NEWEST_LIMIT])
+        if total
+        else []
+    )
+    for offer in newest:
+        offer.distance_km = None  # type: ignore[attr-defined]  # the card shows a distance when there is one
+    result = PlaceOffers(total, kinds, newest, _search_url(params), figures.get("here"))
+    cache.set(key, result, PLACE_CACHE_SECONDS)
+    return result
+
+
+def commune_offers(commune: Commune, rayon: int = RAYON_DEFAULT) -> PlaceOffers:
+    """The open offers in a commune and within `rayon` km of it."""
+    point = CommunePoint(commune.code, commune.name, commune.departement_id, commune.latitude, commune.longitude)
+    return place_offers(
+        within_radius(Offer.objects.published(), point, rayon),
+        [("commune", commune.code), ("rayon", str(rayon))],
+        commune_code=commune.code,
+    )
+
+
+def programme_search_url(code: str) -> str:
+    return _search_url([("programme", code)])
+
+
+def programme_offer_counts() -> dict[str, int]:
+    """Open offers per programme code, in one aggregate query, cached until an offer changes."""
+    key = f"offers:programme-counts:{offers_version()}"
+    figures: dict[str, int] | None = cache.get(key)
+    if figures is None:
+        figures = Offer.objects.published().aggregate(
+            **{code: Count("pk", filter=Q(programmes__contains=[code])) for code in programmes.short_names()}
+        )
+        cache.set(key, figures, PLACE_CACHE_SECONDS)
+    return figures

@@ -19,13 +19,32 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from offers import search as offer_search
+from offers.models import Offer
 from partnership.observability import log_security_event
 from territories.queries import key_figures
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html", {"figures": key_figures()})
+    figures = key_figures()
+    offer_counts = offer_search.programme_offer_counts()
+    tiles = [
+        {
+            **programme,
+            "offers": offer_counts.get(programme["code"], 0),
+            "offers_url": offer_search.programme_search_url(programme["code"]),
+        }
+        for programme in figures["programmes"]
+    ]
+    context = {
+        "figures": figures,
+        "programme_tiles": tiles,
+        "offers": offer_search.place_offers(Offer.objects.published(), []),
+        "offers_title": "Les offres ouvertes",
+        "offers_where": "sur le portail",
+    }
+    return render(request, "pages/home.html", context)
 
 
 @require_GET

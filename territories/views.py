@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -12,12 +13,17 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from offers import search as offer_search
+from offers.models import Offer
+from partnership.formatting import NBSP, of_place
 from partnership.text import query_text, strip_unsafe_characters
 from territories import queries
 from territories.enums import ProgrammeCode
 from territories.models import Commune, Departement, OldCommuneCode, Programme, Qpv, Region
+from territories.normalize import search_name
 
 PROGRAMME_PAGE_SIZE = 50
+Place = TypeVar("Place", Region, Departement)
 QUERY_MAX_LENGTH = 100
 
 
@@ -31,13 +37,21 @@ def index(request: HttpRequest) -> HttpResponse:
     query = query_text(request.GET.get("q", ""), QUERY_MAX_LENGTH)
     context = {
         "figures": queries.key_figures(),
-        "regions": Region.objects.prefetch_related(
-            Prefetch("departements", queryset=Departement.objects.only("code", "name", "region_id"))
+        "regions": french_sorted(
+            Region.objects.prefetch_related(
+                Prefetch("departements", queryset=Departement.objects.only("code", "name", "region_id"))
+            )
         ),
         "query": query,
         "communes": queries.autocomplete(query) if query else [],
     }
     return render(request, "territories/index.html", context)
+
+
+def french_sorted(places: Iterable[Place]) -> list[Place]:
+    """Régions or départements in French alphabetical order: accents and case ignored, so that
+    « Île-de-France » comes among the I, not after « Wallis-et-Futuna » as a byte order puts it."""
+    return sorted(places, key=lambda place: (search_name(place.name), place.name))
 
 
 def _programmes_by_code() -> dict[str, Programme]:
@@ -62,6 +76,9 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         "territories/commune_detail.html",
         {
             "commune": commune,
+            "offers": offer_search.commune_offers(commune),
+            "offers_title": "Offres d’emploi à proximité",
+            "offers_where": f"à {commune.name} ou à moins de {offer_search.RAYON_DEFAULT}{NBSP}km",
             "programmes": _programmes_by_code(),
             "codes": ProgrammeCode,
             "breadcrumb": [
@@ -80,6 +97,11 @@ def departement_detail(request: HttpRequest, code: str) -> HttpResponse:
     counts = queries.programme_counts(communes)
     context = {
         "departement": departement,
+        "offers": offer_search.place_offers(
+            Offer.objects.published().filter(departement_id=departement.code), [("departement", departement.code)]
+        ),
+        "offers_title": "Offres d’emploi du département",
+        "offers_where": f"dans le département {of_place(departement.name, departement.tncc)}",
         "breadcrumb": [_territories_link(), (departement.region.name, departement.region.get_absolute_url())],
         "counts": counts,
         "programme_rows": _programme_rows(counts),
@@ -100,15 +122,24 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region, pk=code)
     communes = Commune.objects.filter(region=region)
     counts = queries.programme_counts(communes)
-    departements = Departement.objects.filter(region=region).annotate(
-        communes_count=Count("communes"),
-        **{
-            f"{code}_count": Count("communes", filter=Q(communes__programmes__contains=[code]))
-            for code in ProgrammeCode.values
-        },
+    departements = (
+        Departement.objects.filter(region=region)
+        .order_by("code")
+        .annotate(
+            communes_count=Count("communes"),
+            **{
+                f"{code}_count": Count("communes", filter=Q(communes__programmes__contains=[code]))
+                for code in ProgrammeCode.values
+            },
+        )
     )
     context = {
         "region": region,
+        "offers": offer_search.place_offers(
+            Offer.objects.published().filter(region_id=region.code), [("region", region.code)]
+        ),
+        "offers_title": "Offres d’emploi de la région",
+        "offers_where": f"dans la région {region.name}",
         "breadcrumb": [_territories_link()],
         "counts": counts,
         "programme_rows": _programme_rows(counts),
@@ -147,6 +178,11 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(rows, PROGRAMME_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
+        "offers": offer_search.place_offers(
+            Offer.objects.published().in_programme(programme.code), [("programme", programme.code)]
+        ),
+        "offers_title": "Offres d’emploi du programme",
+        "offers_where": f"dans les territoires du programme «{NBSP}{programme.name}{NBSP}»",
         "figures": queries.key_figures(),
         "page": page,
         "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),

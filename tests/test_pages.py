@@ -64,16 +64,10 @@ def test_home_has_search_programmes_and_figures(client):
     assert '<form action="/offres/" method="get"' in html
     assert '<label class="fr-label" for="recherche-offres-q">' in html
     assert 'id="recherche-offres-q" name="q"' in html
-    for slug in (
-        "qpv",
-        "territoires-industrie",
-        "petites-villes-de-demain",
-        "action-coeur-de-ville",
-        "france-ruralites-revitalisation",
-        "rural",
-        "montagne",
-    ):
-        assert f'href="/territoires/programmes/{slug}/"' in html
+    # Each programme's tile leads to its open offers (issue 14); the territories page to the programmes.
+    for code in ("qpv", "ti", "pvd", "acv", "frr", "rural", "montagne"):
+        assert f'href="/offres/?programme={code}"' in html
+    assert 'href="/territoires/"' in html
     assert "34\u202f969" in html  # communes, grouped by a narrow no-break space
     assert "1\u202f584" in html  # QPV 2024
     assert "1\u202f646" in html  # PVD
@@ -81,7 +75,8 @@ def test_home_has_search_programmes_and_figures(client):
 
 
 def test_home_figures_are_cached(client, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    # Key figures (4), open offers per programme (1), open offers by kind (1; the newest only when there are some).
+    with django_assert_num_queries(6):
         client.get("/")
     assert cache.get(KEY_FIGURES_CACHE_KEY)["communes"] == 34969
     with django_assert_num_queries(0):
