@@ -76,6 +76,9 @@ INVENTORY: dict[str, dict[str, Policy]] = {
         "attachments": purged("an invitation names its guests; erased 30 days after it was recorded"),
         "key": kept("ids only (never an address, a check constraint refuses '@'): keeps a message from going twice"),
     },
+    "alerts.Subscriber": {
+        "email": purged("where alerts go; deleted with its last alert, unconfirmed alerts after 7 days"),
+    },
     "territories.Region": {"name": kept("place name")},
     "territories.Departement": {"name": kept("place name")},
     "territories.Epci": {"name": kept("place name")},
@@ -120,7 +123,11 @@ def purge_personal_data() -> dict[str, int]:
         erased = deliveries.update(
             recipient_email="", subject="", body_text="", body_html="", headers={}, attachments=[], erased_at=now
         )
+    from partnership.alerts.services import purge as purge_alerts
+
+    alerts = purge_alerts(now=now)
     return {
+        **alerts,
         "accounts anonymised": anonymised,
         "closed offers' contact e-mails erased": contacts,
         "e-mails' recipients and contents erased": erased,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partnership.recruitment",
     "partnership.clct",
     "partnership.notifications",
+    "partnership.alerts",
     "territories",
     "offers",
     "feeds",
@@ -198,6 +199,17 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deliveries": {
         "task": "partnership.notifications.tasks.sweep_deliveries",
         "schedule": crontab(minute="*/10"),
+    },
+    # E-mail alerts on a search (partnership/alerts): daily at 08:00, weekly on Monday at 08:00 (Paris).
+    "alerts-daily": {
+        "task": "partnership.alerts.tasks.dispatch_alerts",
+        "schedule": crontab(minute=0, hour=8),
+        "args": ("daily",),
+    },
+    "alerts-weekly": {
+        "task": "partnership.alerts.tasks.dispatch_alerts",
+        "schedule": crontab(minute=0, hour=8, day_of_week=1),
+        "args": ("weekly",),
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sources-des-donnees/", views.data_sources, name="data-sources"),
     path("territoires/", include("territories.urls")),
     path("offres/", include("offers.urls")),
+    path("alertes/", include("partnership.alerts.urls")),
     path("pilotage/flux/", include("feeds.urls")),
     path("", include("partnership.accounts.urls")),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),

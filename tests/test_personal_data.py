@@ -13,7 +13,7 @@ from partnership.personal_data import DELIVERY_RETENTION, INVENTORY, PERSONAL_FI
 from tests.notifications.factories import DeliveryFactory
 from tests.offers.factories import OfferFactory
 
-OUR_APPS = {"accounts", "recruitment", "clct", "notifications", "territories", "offers", "partnership"}
+OUR_APPS = {"accounts", "recruitment", "clct", "notifications", "territories", "offers", "partnership", "alerts"}
 
 
 def personal_looking_fields() -> set[tuple[str, str]]:
@@ -58,6 +58,8 @@ def test_purge_anonymises_old_inactive_accounts_and_old_offer_contacts():
     open_offer = OfferFactory(apply_email="rh@example.org")
 
     assert purge_personal_data() == {
+        "unconfirmed alerts deleted": 0,
+        "addresses without an alert deleted": 0,
         "accounts anonymised": 1,
         "closed offers' contact e-mails erased": 1,
         "e-mails' recipients and contents erased": 0,
@@ -70,6 +72,8 @@ def test_purge_anonymises_old_inactive_accounts_and_old_offer_contacts():
     assert Offer.objects.get(pk=closed.pk).apply_email == ""
     assert Offer.objects.get(pk=open_offer.pk).apply_email == "rh@example.org"
     assert purge_personal_data() == {
+        "unconfirmed alerts deleted": 0,
+        "addresses without an alert deleted": 0,
         "accounts anonymised": 0,
         "closed offers' contact e-mails erased": 0,
         "e-mails' recipients and contents erased": 0,

@@ -30,6 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from feeds.models import Feed, FeedRun
 from offers.models import Offer
 from partnership.accounts.models import Organisation
+from partnership.alerts import services as alert_services
+from tests.alerts.support import make_alert
 from tests.factories import FeedRunFactory, OfferFactory
 from tests.personas import PERSONAS, STAFF_PERSONAS, client_as
 
@@ -129,6 +131,29 @@ ROUTES: dict[str, Route] = {
     "sitemap": PUBLIC_FILE,
     "sitemap-section": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"section": "pages"}),
     "robots": PUBLIC_FILE,
+    # --- reach: e-mail alerts (issue 15). No account: the signed link is the key, the same for everyone.
+    "alerts:index": Route(get=everyone(200), head=everyone(405), post=everyone(200)),
+    "alerts:new": Route(get=everyone(200), head=everyone(405), post=everyone(200)),
+    "alerts:confirm": Route(
+        get=everyone(200),
+        head=everyone(405),
+        post=everyone(200),
+        kwargs=lambda w: {"token": alert_services.confirmation_token(make_alert())},
+        writes=PERSONAS,  # the first POST confirms
+    ),
+    "alerts:unsubscribe": Route(
+        get=everyone(200),
+        head=everyone(405),
+        post=everyone(200),
+        kwargs=lambda w: {"token": alert_services.unsubscribe_token(make_alert())},
+        writes=PERSONAS,  # the first POST deletes the alert
+    ),
+    "alerts:manage": Route(
+        get=everyone(200),
+        head=everyone(405),
+        post=everyone(200),  # nothing chosen: the page again, with its error
+        kwargs=lambda w: {"token": alert_services.manage_token(make_alert().subscriber)},
+    ),
 }
 
 

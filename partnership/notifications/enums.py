@@ -7,6 +7,9 @@ class Purpose(models.TextChoices):
     A new kind of message adds a member here (and a migration, for the check constraint)."""
 
     FEED_ALERT = "feed-alert", "Alerte de synchronisation de flux"
+    ALERT_CONFIRMATION = "alert-confirmation", "Confirmation d’une alerte sur une recherche"
+    SEARCH_ALERT = "search-alert", "Alerte sur une recherche (nouvelles offres)"
+    ALERT_MANAGE = "alert-manage", "Lien vers les alertes d’une adresse"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -1,0 +1,28 @@
+"""Rate limits of alert requests (subscriptions and « send me my link »), per client IP and per
+address, counted in the cache over the login limiter's window (`partnership.accounts.ratelimit`,
+whose IP reading and counter this reuses). The address is never stored: its keyed hash is."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+from partnership.accounts.models import UserManager
+from partnership.accounts.ratelimit import WINDOW_SECONDS, _count, client_ip
+
+MAX_PER_IP = 10
+MAX_PER_EMAIL = 3
+_SALT = "partnership.alerts.ratelimit"
+
+
+def _digest(value: str) -> str:
+    return salted_hmac(_SALT, value, algorithm="sha256").hexdigest()[:32]
+
+
+def over_limit(request: HttpRequest, email: str) -> int | None:
+    """Count this request; the seconds to wait when it is one too many (per IP or per address)."""
+    ip_count = _count(f"alert-requests:ip:{_digest(client_ip(request))}")
+    email_count = _count(f"alert-requests:email:{_digest(UserManager.canonical_email(email))}")
+    if ip_count > MAX_PER_IP or email_count > MAX_PER_EMAIL:
+        return WINDOW_SECONDS
+    return None
