@@ -44,10 +44,16 @@ INVENTORY: dict[str, dict[str, Policy]] = {
         "first_name": purged("shown to colleagues; erased with the account"),
         "last_name": purged("shown to colleagues; erased with the account"),
         "staff_departements": kept("the départements a staff member follows: part of the account's rights"),
+        "email_confirmed_at": kept(
+            "when the address was confirmed at sign-up (no login before); erased with the account"
+        ),
     },
     "accounts.Organisation": {"name": kept("an organisation's name, not a person")},
     "accounts.Membership": {
         "user": kept("who belongs to which organisation, with which role; deleted when the member is removed"),
+    },
+    "accounts.Invitation": {
+        "email": kept("who was invited to an organisation; deleted with the organisation, or cancelled by it"),
     },
     "accounts.Delegate": {
         "user": kept("who is Apec's delegate for which régions; deleted with the delegate profile"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from feeds.enums import FeedFormat, RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun
 from offers.enums import OfferKind
-from partnership.accounts.enums import OrganisationKind, Role
+from partnership.accounts.enums import OrganisationKind, OrganisationStatus, Role
 from partnership.accounts.models import Delegate, Membership, Organisation, User
 from territories.models import Commune, Departement, Epci, Region
 from tests.offers.factories import OfferFactory
@@ -83,8 +83,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     siren = factory.Sequence(lambda n: siren_with_check_digit(f"2{n:07d}"))
     commune = TULLE
     epci = None
+    status = OrganisationStatus.APPROVED  # `pending=True`: created at sign-up, not approved by staff yet
 
     class Params:
+        pending = factory.Trait(status=OrganisationStatus.PENDING)
         # An EPCI is its own territory, with its own SIREN.
         intercommunality = factory.Trait(
             kind=OrganisationKind.EPCI,

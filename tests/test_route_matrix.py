@@ -29,10 +29,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from feeds.models import Feed, FeedRun
 from offers.models import Offer
-from partnership.accounts.models import Organisation
+from partnership.accounts.enums import Role
+from partnership.accounts.models import Invitation, JoinRequest, Membership, Organisation
+from partnership.accounts.tokens import invitation_token
 from partnership.alerts import services as alert_services
 from tests.alerts.support import make_alert
-from tests.factories import FeedRunFactory, OfferFactory
+from tests.factories import FeedRunFactory, OfferFactory, OrganisationFactory, UserFactory
 from tests.personas import PERSONAS, STAFF_PERSONAS, client_as
 
 # Status classes besides the HTTP codes themselves.
@@ -90,6 +92,135 @@ PUBLIC_FILE = Route(get=everyone(200), post=everyone(405))  # require_safe: GET 
 STAFF_PAGE = Route(get=staff_only(200), post=everyone(405))
 
 
+# --- accounts: sign-up, passwords, organisations, members (issue 12)
+MEMBERS_ONLY = everyone(404) | {"anonymous": LOGIN, "member": 200, "administrator": 200}
+ADMINISTRATORS_POST = everyone(404) | {"anonymous": LOGIN, "member": 403}
+STAFF_IN_SCOPE = everyone(403) | {"anonymous": LOGIN, "scoped_staff": 404}
+
+
+def _members_page(world: World) -> str:
+    return reverse("accounts:members", kwargs={"organisation": world.organisation.pk})
+
+
+def _administrator_membership(world: World) -> dict[str, Any]:
+    membership = Membership.objects.get(organisation=world.organisation, role=Role.ADMINISTRATOR)
+    return {"organisation": world.organisation.pk, "pk": membership.pk}
+
+
+def _join_request(world: World) -> dict[str, Any]:
+    join_request = JoinRequest.objects.create(organisation=world.organisation, user=UserFactory())
+    return {"organisation": world.organisation.pk, "pk": join_request.pk}
+
+
+def _invitation(world: World) -> dict[str, Any]:
+    invitation = Invitation.objects.create(organisation=world.organisation, email="invitee@example.org")
+    return {"organisation": world.organisation.pk, "pk": invitation.pk}
+
+
+def _invitation_token(world: World) -> dict[str, Any]:
+    invitation = Invitation.objects.create(organisation=world.organisation, email="invitee@example.org")
+    return {"token": invitation_token(invitation.pk)}
+
+
+def _pending_organisation(world: World) -> dict[str, Any]:
+    return {"pk": OrganisationFactory(pending=True).pk}  # in Tulle (19): not in scoped staff's Cantal
+
+
+def _request_to_organisation_without_administrator(world: World) -> dict[str, Any]:
+    return {"pk": JoinRequest.objects.create(organisation=OrganisationFactory(), user=UserFactory()).pk}
+
+
+def _staff_list(world: World) -> str:
+    return reverse("accounts:staff-organisations")
+
+
+ACCOUNTS_ROUTES: dict[str, Route] = {
+    # Logged-in people are sent on to their organisation; an empty form answers with its errors.
+    "accounts:signup": Route(get=everyone(REDIRECT) | {"anonymous": 200}, post=everyone(REDIRECT) | {"anonymous": 200}),
+    "accounts:signup-sent": public_page(),
+    # A link that is altered: 404 with what to do.
+    "accounts:signup-confirm": Route(get=everyone(404), post=everyone(404), kwargs=lambda w: {"token": "abc:def"}),
+    "accounts:password-reset": Route(get=everyone(200), post=everyone(200)),
+    "accounts:password-reset-sent": Route(get=everyone(200), post=everyone(405)),
+    "accounts:password-reset-confirm": Route(
+        get=everyone(200), post=everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "abc-def"}
+    ),
+    "accounts:password-reset-complete": Route(get=everyone(200), post=everyone(405)),
+    "accounts:password-change": Route(
+        get=everyone(200) | {"anonymous": LOGIN}, post=everyone(200) | {"anonymous": LOGIN}
+    ),
+    "accounts:organisation-join": Route(
+        get=everyone(200) | {"anonymous": LOGIN}, post=everyone(200) | {"anonymous": LOGIN}
+    ),
+    "accounts:organisation-create": Route(
+        get=everyone(200) | {"anonymous": LOGIN}, post=everyone(200) | {"anonymous": LOGIN}
+    ),
+    "accounts:members": Route(
+        get=MEMBERS_ONLY, post=everyone(405), kwargs=lambda w: {"organisation": w.organisation.pk}
+    ),
+    # An empty invitation form: 400 with its errors.
+    "accounts:member-invite": Route(
+        get=everyone(405),
+        post=ADMINISTRATORS_POST | {"administrator": 400},
+        kwargs=lambda w: {"organisation": w.organisation.pk},
+        login_next=_members_page,
+    ),
+    # No role chosen: back to the page with an error.
+    "accounts:member-role": Route(
+        get=everyone(405),
+        post=ADMINISTRATORS_POST | {"administrator": REDIRECT},
+        kwargs=_administrator_membership,
+        login_next=_members_page,
+    ),
+    # The last administrator removing themselves: refused, back to the page with the reason.
+    "accounts:member-remove": Route(
+        get=everyone(405),
+        post=ADMINISTRATORS_POST | {"administrator": REDIRECT},
+        kwargs=_administrator_membership,
+        login_next=_members_page,
+    ),
+    # No decision given: back to the page with an error.
+    "accounts:join-request-decide": Route(
+        get=everyone(405),
+        post=ADMINISTRATORS_POST | {"administrator": REDIRECT},
+        kwargs=_join_request,
+        login_next=_members_page,
+    ),
+    "accounts:invitation-cancel": Route(
+        get=everyone(405),
+        post=ADMINISTRATORS_POST | {"administrator": REDIRECT},
+        kwargs=_invitation,
+        writes=("administrator",),
+        login_next=_members_page,
+    ),
+    # Anonymous: the sign-up form (empty: 400); logged in with another address: the page says so (400 on POST).
+    "accounts:invitation": Route(get=everyone(200), post=everyone(400), kwargs=_invitation_token),
+    "accounts:staff-organisations": Route(get=staff_only(200), post=everyone(405)),
+    # Staff approve (a write); it is then no longer pending (404 for the superuser after them).
+    "accounts:staff-organisation-approve": Route(
+        get=everyone(405),
+        post=STAFF_IN_SCOPE | {"staff": REDIRECT, "superuser": 404},
+        kwargs=_pending_organisation,
+        writes=("staff",),
+        login_next=_staff_list,
+    ),
+    # No reason given: 400 with the error.
+    "accounts:staff-organisation-refuse": Route(
+        get=everyone(405),
+        post=STAFF_IN_SCOPE | {"staff": 400, "superuser": 400},
+        kwargs=_pending_organisation,
+        login_next=_staff_list,
+    ),
+    # No decision given: back to the page with an error.
+    "accounts:staff-join-request-decide": Route(
+        get=everyone(405),
+        post=STAFF_IN_SCOPE | {"staff": REDIRECT, "superuser": REDIRECT},
+        kwargs=_request_to_organisation_without_administrator,
+        login_next=_staff_list,
+    ),
+}
+
+
 ROUTES: dict[str, Route] = {
     "home": PUBLIC_PAGE,
     "healthz": Route(get=everyone(UP_OR_DOWN), head=everyone(405), post=everyone(405)),
@@ -126,8 +257,11 @@ ROUTES: dict[str, Route] = {
     ),
     # Logged-in people are sent on (home); an empty form answers with its errors and counts no failure.
     "accounts:login": Route(get=everyone(REDIRECT) | {"anonymous": 200}, post=everyone(REDIRECT) | {"anonymous": 200}),
-    # POST only; logging out ends the session (a write), and anonymous people are sent home too.
-    "accounts:logout": Route(get=everyone(405), post=everyone(REDIRECT), writes=LOGGED_IN),
+    # Logging out is a POST: it ends the session (a write), and anonymous people are sent home too.
+    # GET answers a page with the logout button (issue 12).
+    "accounts:logout": Route(get=everyone(200), post=everyone(REDIRECT), writes=LOGGED_IN),
+    # --- accounts: sign-up, passwords, organisations, members (issue 12)
+    **ACCOUNTS_ROUTES,
     "sitemap": PUBLIC_FILE,
     "sitemap-section": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"section": "pages"}),
     "robots": PUBLIC_FILE,

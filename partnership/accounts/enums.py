@@ -19,3 +19,10 @@ class Role(models.TextChoices):
 
     ADMINISTRATOR = "administrator", "Administrateur"
     MEMBER = "member", "Membre"
+
+
+class OrganisationStatus(models.TextChoices):
+    """An organisation created by one of its people waits for staff's approval before it may post offers."""
+
+    PENDING = "pending", "En attente de validation"
+    APPROVED = "approved", "Validée"

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower, Mod, Ord, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from partnership.accounts.enums import OrganisationKind, Role
+from partnership.accounts.enums import OrganisationKind, OrganisationStatus, Role
 from partnership.accounts.validators import validate_siren
 from territories.models import Commune, Departement, Epci, Region
 
@@ -51,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("équipe du partenariat", default=False)
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    # None until the person opens the confirmation link of their sign-up: such an account cannot log
+    # in. Accounts made by staff (admin, createsuperuser) are confirmed from the start.
+    email_confirmed_at = models.DateTimeField("adresse confirmée le", null=True, blank=True, default=timezone.now)
     staff_departements = models.ManyToManyField(
         Departement,
         verbose_name="départements suivis",
@@ -119,6 +122,13 @@ _SIREN_LUHN_SUM = sum(
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     """Organisations, and who may see or edit them (see docs/architecture.md, "Access layer")."""
+
+    def approved(self) -> OrganisationQuerySet:
+        """Approved by staff: only these may post offers."""
+        return self.filter(status=OrganisationStatus.APPROVED)
+
+    def pending(self) -> OrganisationQuerySet:
+        return self.filter(status=OrganisationStatus.PENDING)
 
     def in_departements(self, codes: Iterable[str] | models.QuerySet[Any]) -> OrganisationQuerySet:
         return self.filter(_in_departements(codes))
@@ -202,6 +212,20 @@ class Organisation(models.Model):
         related_name="organisations",
         help_text="SIREN de l’EPCI (pour un EPCI), ou de l’EPCI avec lequel l’organisation travaille.",
     )
+    # Created by one of its people at /espace-collectivite/creer/: pending until staff approve it
+    # (services.approve_organisation); only approved organisations may post offers.
+    status = models.CharField(
+        "validation", max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PENDING
+    )
+    approved_at = models.DateTimeField("validée le", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "User",
+        verbose_name="validée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -211,6 +235,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=OrganisationStatus.values), name="organisation_status_valid"),
             models.CheckConstraint(
                 condition=Q(siren__regex=r"^[0-9]{9}$"),
                 name="organisation_siren_format",
@@ -240,6 +265,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        """Approved by staff: may post offers."""
+        return self.status == OrganisationStatus.APPROVED
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -338,3 +368,71 @@ class Delegate(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name()
+
+
+class JoinRequest(models.Model):
+    """A person asks to join an organisation; its administrators (staff when it has none) decide.
+
+    Only pending requests exist: approving one adds the membership and deletes the request, refusing
+    deletes it (`services.decide_join_request`); the decision is a security event.
+    """
+
+    user = models.ForeignKey(User, verbose_name="demandeur", on_delete=models.CASCADE, related_name="join_requests")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.CharField("message", max_length=500, blank=True)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "demande d’adhésion"
+        verbose_name_plural = "demandes d’adhésion"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                name="join_request_once_per_organisation",
+                violation_error_message="Vous avez déjà demandé à rejoindre cette organisation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An administrator invites someone by e-mail to join an organisation with a role.
+
+    The e-mailed link is signed and expires (`tokens.py`); it works once (`accepted_at`). A new
+    invitation of the same address to the same organisation replaces the pending one.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        User, verbose_name="invitée par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("envoyée le", default=timezone.now)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, verbose_name="acceptée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+            models.UniqueConstraint(
+                F("organisation"),
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_pending_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

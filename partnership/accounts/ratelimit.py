@@ -13,7 +13,13 @@ While either holds, every attempt answers 429, whether the password is right or 
 login clears the address's failures and its lock history.
 
 `/connexion/` and the admin's login (routed to it) go through `LoginView`, which calls this module;
-any later entry point (password reset…) must call `blocked()` and `record_failure()` too.
+so does the sign-up confirmation page (it checks the password and logs in). The pages that send an
+e-mail on request (sign-up, password reset) share the per-IP counter: each request counts one
+(`count_request`), so a flood of them from one IP locks that IP's logins too, and a locked IP
+gets the 429 page there as well (`blocked_ip`); per address they send at most
+`MAX_EMAILS_PER_ADDRESS` e-mails of a kind per window, silently (the page answers the same). A lock
+of the address does not stop a password reset: setting a new password through the e-mailed link
+clears it (`clear_email`), which is how a locked-out person gets back in.
 
 The address is never stored: cache keys hold a keyed hash of the normalised address.
 """
@@ -36,6 +42,7 @@ MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_IP = 20
 LOCK_STEPS_SECONDS = (60, 5 * 60, 15 * 60)
 LOCK_MEMORY_SECONDS = 24 * 3600
+MAX_EMAILS_PER_ADDRESS = 3  # sign-up or reset e-mails to one address per window
 
 _KEY_SALT = "partnership.accounts.ratelimit"
 
@@ -122,3 +129,18 @@ def record_failure(who: Subject) -> Block | None:
 def clear_email(who: Subject) -> None:
     """After a successful login: the address starts afresh."""
     cache.delete_many([who.email_key, who.lock_key, who.level_key])
+
+
+def blocked_ip(who: Subject) -> Block | None:
+    """The IP's lock only: the pages that must work while an address is locked (password reset)."""
+    if cache.get(who.ip_key, 0) >= MAX_FAILURES_PER_IP:
+        return Block("ip", WINDOW_SECONDS)
+    return None
+
+
+def count_request(who: Subject, action: str) -> bool:
+    """Count a request that sends an e-mail (`action`: "signup", "reset") on the IP's counter; True when the
+    address may receive one more e-mail of that kind in this window."""
+    _count(who.ip_key)
+    address_key = who.email_key.replace("login-failures:", f"mail-requests:{action}:", 1)
+    return _count(address_key) <= MAX_EMAILS_PER_ADDRESS

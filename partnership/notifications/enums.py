@@ -10,6 +10,14 @@ class Purpose(models.TextChoices):
     ALERT_CONFIRMATION = "alert-confirmation", "Confirmation d’une alerte sur une recherche"
     SEARCH_ALERT = "search-alert", "Alerte sur une recherche (nouvelles offres)"
     ALERT_MANAGE = "alert-manage", "Lien vers les alertes d’une adresse"
+    # Accounts (partnership/accounts, issue 12)
+    ACCOUNT_CONFIRMATION = "account-confirmation", "Confirmation de l’adresse d’une inscription"
+    ACCOUNT_EXISTS = "account-exists", "Inscription d’une adresse qui a déjà un compte"
+    PASSWORD_RESET = "password-reset", "Mot de passe oublié"
+    ORGANISATION_DECISION = "organisation-decision", "Décision sur une nouvelle organisation"
+    JOIN_REQUEST = "join-request", "Demande pour rejoindre une organisation"
+    JOIN_DECISION = "join-decision", "Décision sur une demande pour rejoindre une organisation"
+    INVITATION = "invitation", "Invitation à rejoindre une organisation"
 
 
 class DeliveryStatus(models.TextChoices):

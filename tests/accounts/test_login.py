@@ -226,10 +226,12 @@ def test_client_ip_behind_the_tls_proxy_is_the_last_forwarded_hop(settings, rf):
     assert ratelimit.client_ip(request) == "203.0.113.7"
 
 
-def test_logout_is_post_only(client, agent):
+def test_logout_is_a_post_and_get_shows_its_button(client, agent):
     client.force_login(agent)
 
-    assert client.get("/deconnexion/").status_code == 405
+    page = client.get("/deconnexion/")
+    assert page.status_code == 200
+    assert page.content.decode().count('<form method="post" action="/deconnexion/">') == 3  # header ×2 and page
     assert client.get("/").wsgi_request.user.is_authenticated
 
     response = client.post("/deconnexion/")
@@ -248,18 +250,21 @@ def test_logout_needs_the_csrf_token(agent):
 def test_header_links_follow_the_user(client, agent):
     html = client.get("/offres/").content.decode()
     assert 'href="/connexion/?next=/offres/"' in html and "Se connecter" in html
-    assert "Se déconnecter" not in html and "Pilotage des flux" not in html
+    assert "Se connecter – Espace collectivités et partenaires" in html
+    assert "Se déconnecter" not in html and ">Pilotage<" not in html
 
     client.force_login(agent)
     html = client.get("/").content.decode()
     assert "Se connecter" not in html
     assert '<form method="post" action="/deconnexion/">' in html and "Se déconnecter" in html
-    assert "Pilotage des flux" not in html
+    assert ">Pilotage<" not in html
+    assert 'href="/espace-collectivite/rejoindre/">Mon organisation<' in html
 
     agent.is_staff = True
     agent.save()
     html = client.get("/").content.decode()
-    assert 'href="/pilotage/flux/"' in html and "Pilotage des flux" in html
+    assert 'href="/pilotage/organisations/">Pilotage<' in html
+    assert "Mon organisation" not in html  # staff who belong to no organisation
 
 
 def test_without_redis_login_is_refused_with_a_clear_503(client, agent, settings, caplog):
