@@ -9,15 +9,18 @@ that `xyz` is not a type).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -25,11 +28,11 @@ from django.utils import timezone
 from offers.enums import Contract, EducationLevel, OfferKind, Remote
 from offers.models import SEARCH_CONFIG, Offer
 from partnership.text import UNSAFE_CHARACTERS
-from territories.codes import commune_label, is_commune_code, split_commune_label
+from territories.codes import commune_label, is_commune_code, is_departement_code, split_commune_label
 from territories.enums import ProgrammeCode
 from territories.geo import bounding_box, distance_km
 from territories.models import Commune, Departement, Region
-from territories.normalize import search_name
+from territories.normalize import search_name, strip_accents
 
 Q_MAX_LENGTH = 200
 RAYON_MIN, RAYON_MAX, RAYON_DEFAULT = 5, 200, 30
@@ -43,6 +46,7 @@ PUBLIEE_DEPUIS_CHOICES = (
     (30, "Depuis 30 jours"),
 )
 MAX_PAGE = 50
+LIEU_AS_WORDS = "non"  # `lieu=non`: no place is looked for in the words (« retirer » the recognised place)
 
 TRI_CHOICES = (("pertinence", "Pertinence"), ("date", "Date de publication"), ("distance", "Distance"))
 
@@ -56,6 +60,8 @@ class _GeoNames:
         self._loaded_at = -self.TTL
         self.regions: dict[str, str] = {}
         self.departements: dict[str, str] = {}
+        self.region_codes: dict[str, str] = {}  # normalised name → code
+        self.departement_codes: dict[str, str] = {}  # normalised name → code
 
     def _refresh(self) -> None:
         if time.monotonic() - self._loaded_at < self.TTL:
@@ -67,6 +73,8 @@ class _GeoNames:
             # French order: « Île-de-France » among the I (accents ignored), not after « Wallis-et-Futuna ».
             self.regions = dict(sorted(regions, key=lambda row: (search_name(row[1]), row[1])))
             self.departements = dict(Departement.objects.order_by("code").values_list("code", "name"))
+            self.region_codes = {search_name(name): code for code, name in self.regions.items()}
+            self.departement_codes = {search_name(name): code for code, name in self.departements.items()}
             self._loaded_at = time.monotonic()
 
     def region_choices(self) -> list[tuple[str, str]]:
@@ -76,6 +84,18 @@ class _GeoNames:
     def departement_choices(self) -> list[tuple[str, str]]:
         self._refresh()
         return [(code, f"{code} – {name}") for code, name in self.departements.items()]
+
+    def departement_code(self, text: str) -> str | None:
+        """The département named or numbered by `text` (« Cantal », « corrèze », « 19 », « 2a »), or None."""
+        self._refresh()
+        if is_departement_code(text):
+            code = text.strip().upper()
+            return code if code in self.departements else None
+        return self.departement_codes.get(search_name(text))
+
+    def region_code(self, text: str) -> str | None:
+        self._refresh()
+        return self.region_codes.get(search_name(text))
 
     def forget(self) -> None:
         self._loaded_at = -self.TTL
@@ -143,6 +163,145 @@ def within_radius(queryset: QuerySet[Offer], point: CommunePoint, rayon: int) ->
     )
 
 
+# --- Words that are no search: PostgreSQL's French stop-words ----------------------------------------
+# A copy of PostgreSQL's `tsearch_data/french.stop` (Snowball project, BSD licence), the list the
+# `french_unaccent` configuration drops: a query made only of them finds nothing to look for.
+STOP_WORDS_FILE = Path(__file__).resolve().parent / "data" / "french.stop"
+_WORD = re.compile(r"[^\W_]+")
+
+
+# Words that list misses yet that find nothing worth finding: « les » becomes the lexeme « le »
+# and would match nearly every offer (PostgreSQL's list has « le », « la », « de »).
+EXTRA_STOP_WORDS = frozenset({"les", "cet", "cette", "leurs"})
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    listed = (line.strip() for line in STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines())
+    # Unaccented too: the configuration removes accents before it looks a word up, so « à » would
+    # reach PostgreSQL as the lexeme « a ».
+    return frozenset(strip_accents(word) for word in listed if word) | EXTRA_STOP_WORDS
+
+
+def search_words(text: str) -> list[str]:
+    """The words PostgreSQL looks at in `text`, lower-case and without accents (« l’été » → l, ete)."""
+    return _WORD.findall(strip_accents(text).lower())
+
+
+def without_stop_words(text: str) -> str:
+    """`text` without its stop-words, so that « les ingénieurs » and « ingénieurs » find the same
+    offers; an exact phrase (in quotes) and excluded words (« -le ») are left as typed."""
+    if '"' in text:
+        return text
+    kept = [
+        token
+        for token in text.split()
+        if token.startswith("-") or not all(word in stop_words() for word in search_words(token))
+    ]
+    return " ".join(kept)
+
+
+def only_stop_words(text: str) -> bool:
+    """Whether `text` has words and all of them are stop-words (« de », « le la les de »): such a
+    query has nothing to search."""
+    return bool(search_words(text)) and not without_stop_words(text)
+
+
+# --- A place in the words: « chef de projet Tulle », « VTA Cantal », « ingénieur 19 » ---------------------
+PLACE_MAX_WORDS = 4
+PLACE_MIN_LENGTH = 3  # normalised characters of a place name looked up among the communes
+_ARTICLES = ("le ", "la ", "les ", "l ")
+
+
+@dataclass(frozen=True)
+class RecognisedPlace:
+    """A place found at the start or the end of the search words, and the words left to search."""
+
+    param: str  # the search parameter it sets: "commune", "departement" or "region"
+    code: str
+    label: str  # « Tulle (19) », « Cantal (15) », « Nouvelle-Aquitaine »
+    words: str
+    point: CommunePoint | None = None
+
+
+def _place_candidates(text: str) -> list[tuple[str, str]]:
+    """(place words, other words) for the last and the first 1 to PLACE_MAX_WORDS words, longest
+    first, the end of the text before its start; never words with search operators (« - », quotes)."""
+    words = text.split()
+    candidates = []
+    for size in range(min(PLACE_MAX_WORDS, len(words)), 0, -1):
+        ends = [(words[-size:], words[:-size])]
+        if size < len(words):
+            ends.append((words[:size], words[size:]))
+        for place, rest in ends:
+            if any(word.startswith("-") or '"' in word for word in place):
+                continue
+            candidates.append((" ".join(place), " ".join(rest)))
+    return candidates
+
+
+def _without_article(name: str) -> str:
+    for article in _ARTICLES:
+        if name.startswith(article):
+            return name[len(article) :]
+    return name
+
+
+def recognise_place(text: str) -> RecognisedPlace | None:
+    """A département (name or code), a région or a commune (name, INSEE code or postcode) named at
+    the end or the start of `text`; départements and régions before communes (« Corrèze », « Paris »).
+    In memory, plus at most one query for the communes."""
+    candidates = _place_candidates(text)
+    for place, rest in candidates:
+        if code := geo_names.departement_code(place) or geo_names.departement_code(
+            _without_article(search_name(place))
+        ):
+            name = geo_names.departements[code]
+            return RecognisedPlace("departement", code, f"{name} ({code})", rest)
+        if code := geo_names.region_code(place) or geo_names.region_code(_without_article(search_name(place))):
+            return RecognisedPlace("region", code, geo_names.regions[code], rest)
+    names: dict[str, tuple[str, str]] = {}
+    codes: dict[str, tuple[str, str]] = {}
+    for place, rest in candidates:
+        if is_commune_code(place):
+            codes.setdefault(place.upper(), (place, rest))
+            continue
+        normalised = search_name(place)
+        if len(normalised) >= PLACE_MIN_LENGTH and not only_stop_words(place):
+            names.setdefault(normalised, (place, rest))
+    if not names and not codes:
+        return None
+    rows = (
+        Commune.objects.filter(
+            Q(search_name__in=list(names)) | Q(pk__in=list(codes)) | Q(postcodes__overlap=list(codes))
+        )
+        .order_by(F("population").desc(nulls_last=True), "code")
+        .values_list("code", "name", "departement_id", "latitude", "longitude", "search_name", "postcodes")
+    )
+    found: dict[str, CommunePoint] = {}
+    for code, name, departement, latitude, longitude, normalised, postcodes in rows:
+        commune = CommunePoint(code, name, departement, latitude, longitude)
+        for key in (normalised, code, *postcodes):
+            found.setdefault(key, commune)  # the most populated commune of a name or a postcode
+    for place, rest in candidates:
+        key = place.upper() if is_commune_code(place) else search_name(place)
+        if (match := found.get(key)) is not None and (key in names or key in codes):
+            return RecognisedPlace("commune", match.code, match.label, rest, match)
+    return None
+
+
+class PageField(forms.IntegerField):
+    """A page number: what is not a whole number of at least 1 (« 0 », « -1 », « abc ») means page 1,
+    silently; a number beyond MAX_PAGE is an error that says where the pages stop."""
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            return None
+        return number if number >= 1 else None
+
+
 # --- Form fields ---------------------------------------------------------------------------------------
 class SearchTextField(forms.CharField):
     """Free text: control characters (NUL included) removed, cut to `Q_MAX_LENGTH` characters."""
@@ -179,9 +338,24 @@ class OfferSearchForm(forms.Form):
                     if len(rejected) == 1
                     else f"{label} : valeurs inconnues {values}."
                 )
-        commune_text = data.get("commune")
         self.commune_point: CommunePoint | None = None
-        if commune_text:
+        self.recognised_place: RecognisedPlace | None = None
+        self.ignored_words = ""
+        text = data.get("q") or ""
+        place_given = any(data.get(name) for name in ("commune", "departement", "region"))
+        if text and not place_given and data.get("lieu") != LIEU_AS_WORDS and "q" not in self.errors:
+            self.recognised_place = place = recognise_place(text)
+            if place is not None:
+                data["q"] = text = place.words
+                data[place.param] = place.code
+                self.commune_point = place.point
+        if text:
+            data["q"] = without_stop_words(text)
+            if not data["q"]:
+                # Nothing to search in these words: every offer is listed, and the page says why.
+                self.ignored_words = text
+        commune_text = data.get("commune")
+        if commune_text and self.commune_point is None:
             self.commune_point = resolve_commune(commune_text)
             if self.commune_point is None:
                 self.add_error(
@@ -189,8 +363,7 @@ class OfferSearchForm(forms.Form):
                     f"Commune introuvable : « {commune_text[:60]} ». Saisissez son nom ou son code INSEE "
                     "(par exemple 19272 pour Tulle).",
                 )
-        if data.get("rayon") is not None and self.commune_point is None and "commune" not in self.errors:
-            self.add_error("rayon", "Le rayon s’applique autour d’une commune : choisissez aussi une commune.")
+        # A radius without a commune is ignored: the form sends its default even when no commune is given.
         duree_min, duree_max = data.get("duree_min"), data.get("duree_max")
         if duree_min is not None and duree_max is not None and duree_min > duree_max:
             self.add_error("duree_max", "La durée maximale doit être supérieure ou égale à la durée minimale.")
@@ -217,6 +390,10 @@ class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class PageFilter(django_filters.NumberFilter):
+    field_class = PageField
 
 
 def _int_field(label: str, minimum: int, maximum: int, message: str) -> dict[str, Any]:
@@ -293,7 +470,13 @@ class OfferFilterSet(django_filters.FilterSet):
     tri = django_filters.ChoiceFilter(
         label="Trier par", method="filter_noop", choices=TRI_CHOICES, error_messages=_choices_message("Tri")
     )
-    page = IntegerFilter(
+    lieu = django_filters.ChoiceFilter(
+        label="Lieu dans les mots-clés",
+        method="filter_noop",
+        choices=((LIEU_AS_WORDS, "Chercher les noms de lieux comme des mots"),),
+        error_messages=_choices_message("Lieu"),
+    )
+    page = PageFilter(
         method="filter_noop",
         **_int_field(
             "Page",
@@ -305,7 +488,7 @@ class OfferFilterSet(django_filters.FilterSet):
 
     # Parameters that facets count across (each facet ignores its own filter).
     FACETS = ("type", "programme", "region", "contrat")
-    NOT_FILTERS = frozenset({"rayon", "tri", "page"})
+    NOT_FILTERS = frozenset({"rayon", "tri", "page", "lieu"})
 
     class Meta:
         model = Offer
@@ -345,6 +528,16 @@ class OfferFilterSet(django_filters.FilterSet):
     def commune_point(self) -> CommunePoint | None:
         self.is_valid()
         return getattr(self.form, "commune_point", None)
+
+    @property
+    def recognised_place(self) -> RecognisedPlace | None:
+        self.is_valid()
+        return getattr(self.form, "recognised_place", None)
+
+    @property
+    def ignored_words(self) -> str:
+        self.is_valid()
+        return str(getattr(self.form, "ignored_words", ""))
 
     @property
     def rayon_km(self) -> int:

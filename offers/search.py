@@ -76,6 +76,11 @@ class SearchResults:
         return max(1, min(MAX_PAGE, math.ceil(min(self.total, self.reachable) / self.page_size)))
 
     @property
+    def truncated(self) -> bool:
+        """More matches than the pages go through (relevance ranks RANK_CANDIDATES, other orders COUNT_CAP)."""
+        return self.total > self.reachable or self.total > MAX_PAGE * self.page_size
+
+    @property
     def has_previous(self) -> bool:
         return self.page > 1
 
@@ -186,6 +191,7 @@ def counts(
             scope_totals[scope] = row[position]
             position += 1
     cleaned = filterset.data_ok
+    place = filterset.recognised_place
     facets: dict[str, list[FacetValue]] = {}
     for name, values in choices.items():
         figures = row[position]
@@ -193,6 +199,8 @@ def counts(
         selected = cleaned.get(name) or []
         if isinstance(selected, str):
             selected = [selected]
+        if place is not None and place.param == name:
+            selected = []  # a place read in the words is not a choice of the form: the form sends it as words
         exact = scope_totals[name] <= COUNT_CAP
         hints = programmes.summaries() if name == "programme" else {}
         pages = _programme_pages() if name == "programme" else {}

@@ -25,6 +25,7 @@ from offers import search as engine
 from offers.cache import offers_version
 from offers.enums import EducationLevel, Remote
 from offers.filters import (
+    LIEU_AS_WORDS,
     MAX_PAGE,
     PUBLIEE_DEPUIS_CHOICES,
     RAYON_CHOICES,
@@ -56,6 +57,9 @@ def normalised_params(query: QueryDict) -> list[tuple[str, str]]:
             items.extend((name, value) for value in sorted(set(values))[:MAX_VALUES])
         else:
             items.append((name, values[-1]))
+    if not any(name == "commune" for name, _ in items):
+        # The radius only applies around a commune: without one, the form's default radius is no criterion.
+        items = [(name, value) for name, value in items if name != "rayon"]
     return items
 
 
@@ -100,7 +104,7 @@ def _page_links(items: list[tuple[str, str]], page: int, num_pages: int) -> list
 def _suggestions(filterset: OfferFilterSet, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Ways to widen a search that found nothing: a larger radius, then each filter removed."""
     suggestions: list[tuple[str, str]] = []
-    if filterset.commune_point is not None:
+    if filterset.commune_point is not None and filterset.recognised_place is None:
         wider = next((r for r in RAYON_CHOICES if r > filterset.rayon_km), None)
         if wider is not None:
             suggestions.append((f"Élargir le rayon à {wider} km", _url(items, rayon=wider)))
@@ -118,7 +122,12 @@ def _suggestions(filterset: OfferFilterSet, items: list[tuple[str, str]]) -> lis
         "teletravail": "le télétravail",
         "publiee_depuis": "la date de publication",
     }
+    place = filterset.recognised_place
+    if place is not None:
+        suggestions.append((f"Retirer le lieu reconnu ({place.label})", _url(items, lieu=LIEU_AS_WORDS)))
     for name, label in labels.items():
+        if place is not None and name == place.param:
+            continue
         if filterset.is_active(name):
             changes: dict[str, Any] = {name: None}
             if name == "commune":
@@ -141,6 +150,20 @@ def _options(choices: Any, selected: list[str]) -> list[dict[str, Any]]:
     return [{"value": value, "label": label, "selected": value in selected} for value, label in choices]
 
 
+def _tri_options(filterset: OfferFilterSet, chosen: str) -> list[dict[str, Any]]:
+    """The orders to choose from. The first one has no value: it is the default (by relevance when
+    there are words, else by date), so that the form never sends an order the visitor did not choose."""
+    default = "pertinence" if filterset.search_query is not None else "date"
+    labels = dict(TRI_CHOICES)
+    options = [{"value": "", "label": labels[default], "selected": chosen in ("", default)}]
+    options += [
+        {"value": value, "label": label, "selected": value == chosen}
+        for value, label in TRI_CHOICES
+        if value != default and not (value == "pertinence" and filterset.search_query is None)
+    ]
+    return options
+
+
 def _publiee_depuis_choices(days: int | None) -> list[tuple[str, str]]:
     choices = [(str(value), label) for value, label in PUBLIEE_DEPUIS_CHOICES]
     if days and days not in dict(PUBLIEE_DEPUIS_CHOICES):
@@ -156,7 +179,11 @@ def _context(filterset: OfferFilterSet, items: list[tuple[str, str]], results: e
     point = filterset.commune_point
     feed_query = urlencode([(name, value) for name, value in items if name not in {"page", "tri"}])
     suffix = f"?{feed_query}" if feed_query else ""
-    departement = cleaned.get("departement") or ""
+    place = filterset.recognised_place
+    # The form shows what the visitor chose; a place read in the words stays in the words.
+    departement = raw["departement"] if place is not None else cleaned.get("departement") or ""
+    if place is not None and place.param == "commune":
+        point = None
     rayon = filterset.rayon_km if point else RAYON_DEFAULT
     days = cleaned.get("publiee_depuis")
     return {
@@ -173,7 +200,11 @@ def _context(filterset: OfferFilterSet, items: list[tuple[str, str]], results: e
         "niveau_options": _options(EducationLevel.choices, cleaned.get("niveau") or []),
         "teletravail_options": _options(Remote.choices, cleaned.get("teletravail") or []),
         "publiee_depuis_options": _options(_publiee_depuis_choices(days), [str(days or "")]),
-        "tri_options": _options(TRI_CHOICES, [filterset.sort]),
+        "tri_options": _tri_options(filterset, cleaned.get("tri") or ""),
+        "recognised_place": place,
+        "place_as_words_url": _url(items, lieu=LIEU_AS_WORDS),
+        "lieu": cleaned.get("lieu") or "",
+        "ignored_words": filterset.ignored_words,
         "sort": filterset.sort,
         "q": cleaned.get("q") or "",
         "page_links": _page_links(items, results.page, results.num_pages),

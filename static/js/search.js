@@ -26,6 +26,26 @@
     if ((sort === "date" && !data.get("q")) || (sort === "pertinence" && data.get("q"))) data.delete("tri");
   });
 
+  /* One request per submit. Pressing Enter in a text field fires "change" and then "submit": both
+     trigger htmx, and the second request aborted the first (a console error). A change of a text
+     field is held until the end of the event loop's task, and dropped if a submit came meanwhile;
+     checkboxes and selects search at once. */
+  var submitted = false;
+  form.addEventListener("submit", function () {
+    submitted = true;
+    window.setTimeout(function () { submitted = false; }, 0);
+  }, true);
+  form.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("input[type=search], input[type=text], input[type=number], input[type=hidden]")) return;
+    event.stopPropagation();
+    /* The commune's list of proposals is open: the choice made in it will search. */
+    if (field.getAttribute("aria-expanded") === "true") return;
+    window.setTimeout(function () {
+      if (!submitted && form.requestSubmit) form.requestSubmit();
+    }, 0);
+  }, true);
+
   /* --- Commune autocomplete ----------------------------------------------------------------- */
   var input = document.getElementById("filtre-commune");
   if (!input || !window.fetch) return;

@@ -418,7 +418,20 @@ def test_last_reachable_page_says_where_the_results_stop(client, monkeypatch):
     monkeypatch.setattr(engine, "PAGE_SIZE", 2)
     OfferFactory.create_batch(9, title="Technicienne méthanisation")
     html = get(client, q="méthanisation", page="2").content.decode()
-    assert "Les résultats s’arrêtent à la page 2 :" in html
+    assert "Les résultats s’arrêtent à la page 2, les plus pertinents d’abord&nbsp;: précisez votre recherche" in html
+
+
+def test_relevance_cap_is_said_on_the_last_page_below_the_count_cap(client, monkeypatch):
+    # 9 matches, fewer than COUNT_CAP: relevance ranks the 4 newest only, and the last page says so.
+    monkeypatch.setattr(engine, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(engine, "PAGE_SIZE", 2)
+    OfferFactory.create_batch(9, title="Technicienne méthanisation")
+    last = get(client, q="méthanisation", page="2").content.decode()
+    assert "Page 2 sur 2 (les 2 premières pages)" in last
+    assert "Les résultats s’arrêtent à la page 2, les plus pertinents d’abord" in last
+    assert "ou triez par date" in last
+    assert "s’arrêtent" not in get(client, q="méthanisation", page="1").content.decode()
+    assert "s’arrêtent" not in get(client, q="méthanisation", tri="date", page="5").content.decode()
 
 
 def test_count_text_groups_thousands_like_every_number_of_the_site():
