@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from offers import sitemaps
 from partnership import health, views
+from partnership.recruitment import urls as recruitment_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("offres/", include("offers.urls")),
     path("alertes/", include("partnership.alerts.urls")),
     path("pilotage/flux/", include("feeds.urls")),
+    path("espace-collectivite/", include("partnership.recruitment.urls")),
+    path("pilotage/moderation/", include(recruitment_urls.moderation_patterns)),
+    path("offres/", include(recruitment_urls.application_patterns)),
     path("", include("partnership.accounts.urls")),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap_section, name="sitemap-section"),

@@ -108,3 +108,9 @@ def superuser(db) -> User:
 def personas(request: pytest.FixtureRequest) -> dict[str, User | None]:
     """Every persona of tests/personas.py, by name (None for anonymous)."""
     return {name: request.getfixturevalue(name) for name in PERSONAS}
+
+
+@pytest.fixture(autouse=True)
+def _cv_dir(settings, tmp_path):
+    """Candidates' CVs (recruitment) go to a temporary directory, never the project's `.var/`."""
+    settings.RECRUITMENT_CV_DIR = tmp_path / "cv"

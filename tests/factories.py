@@ -167,3 +167,48 @@ class FeedRunFactory(factory.django.DjangoModelFactory):
     class Params:
         queued = factory.Trait(status=RunStatus.QUEUED, started_at=None, finished_at=None)
         failed = factory.Trait(status=RunStatus.FAILED, error="Le serveur du flux ne répond pas.")
+
+
+# --- Recruitment by collectivités (issue 12) -------------------------------------------------------
+
+
+def minimal_pdf(text: str = "CV") -> bytes:
+    """A small valid PDF of one page (written by pypdf)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+class PostingFactory(factory.django.DjangoModelFactory):
+    """A collectivité's chef-de-projet offer (Action cœur de ville) of the commune of Tulle, published and
+    taking applications on the portal; `offer__draft=True` for a draft."""
+
+    class Meta:
+        model = "recruitment.Posting"
+
+    offer = factory.SubFactory(
+        OfferFactory, chef_de_projet=True, employer_name="Commune de Tulle", title="Chef de projet Action cœur de ville"
+    )
+    organisation = factory.SubFactory(OrganisationFactory)
+    programme = "acv"
+    missions = "Piloter le programme Action cœur de ville."
+    profile = "Bac + 5 en aménagement."
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "recruitment.Application"
+
+    posting = factory.SubFactory(PostingFactory)
+    name = "Alex Dupont"
+    email = factory.Sequence(lambda n: f"candidat{n}@example.org")
+    message = "Je suis très intéressé par ce poste."
+    cv = factory.django.FileField(filename="cv.pdf", data=factory.LazyFunction(minimal_pdf))
+    cv_size = 1000

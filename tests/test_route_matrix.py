@@ -291,6 +291,101 @@ ROUTES: dict[str, Route] = {
 }
 
 
+# --- Recruitment by collectivités (issue 12) -------------------------------------------------------
+MEMBERS = ("member", "administrator")  # of `organisation`, the commune of Tulle
+
+
+def recruitment_world(world: World) -> dict[str, Any]:
+    """A draft and a published offer of `organisation` (Tulle, Corrèze 19), and an application to the latter."""
+    from tests.factories import ApplicationFactory, PostingFactory
+
+    if "recruitment" not in world.__dict__:
+        draft = PostingFactory(organisation=world.organisation, offer__draft=True)
+        published = PostingFactory(organisation=world.organisation)
+        world.__dict__["recruitment"] = {
+            "draft": draft.pk,
+            "published": published.pk,
+            "application": ApplicationFactory(posting=published).pk,
+        }
+    return world.__dict__["recruitment"]
+
+
+def members_only(allowed: Status) -> Expectation:
+    """Anonymous: the login page; members of the organisation: `allowed`; anyone else (staff too): 404."""
+    return everyone(404) | {"anonymous": LOGIN} | dict.fromkeys(MEMBERS, allowed)
+
+
+def space(**objects: str) -> Callable[[World], dict[str, Any]]:
+    """URL arguments in `organisation`'s space: `pk="draft"` → the draft offer's id."""
+    return lambda w: {"organisation": w.organisation.pk} | {k: recruitment_world(w)[v] for k, v in objects.items()}
+
+
+def space_page(**objects: str) -> Route:
+    return Route(get=members_only(200), post=everyone(405), kwargs=space(**objects))
+
+
+def moderation(allowed: Status) -> Expectation:
+    """Staff: `allowed`; staff of the Cantal only: 404 (the offer is in the Corrèze)."""
+    return staff_only(allowed) | {"scoped_staff": 404}
+
+
+ROUTES |= {
+    "recruitment:home": Route(get=everyone(200) | {"anonymous": LOGIN}, post=everyone(405)),
+    "recruitment:organisation": space_page(),
+    # An empty form answers with its errors (200) and saves nothing.
+    "recruitment:offer-create": Route(
+        get=members_only(200),
+        post=members_only(200),
+        kwargs=lambda w: {"organisation": w.organisation.pk, "kind": "vta"},
+    ),
+    "recruitment:offer": space_page(pk="draft"),
+    "recruitment:offer-edit": Route(get=members_only(200), post=members_only(200), kwargs=space(pk="draft")),
+    "recruitment:offer-preview": space_page(pk="draft"),
+    "recruitment:offer-renew": space_page(pk="published"),
+    # POST only; an empty form changes nothing and goes back to the offer.
+    "recruitment:offer-action": Route(
+        get=everyone(405),
+        post=members_only(REDIRECT),
+        kwargs=space(pk="draft"),
+        login_next=lambda w: reverse(
+            "recruitment:offer", kwargs={"organisation": w.organisation.pk, "pk": recruitment_world(w)["draft"]}
+        ),
+    ),
+    "recruitment:application": space_page(pk="application"),
+    "recruitment:application-triage": Route(
+        get=everyone(405),
+        post=members_only(REDIRECT),
+        kwargs=space(pk="application"),
+        login_next=lambda w: reverse(
+            "recruitment:application",
+            kwargs={"organisation": w.organisation.pk, "pk": recruitment_world(w)["application"]},
+        ),
+    ),
+    "recruitment:application-cv": space_page(pk="application"),
+    "moderation:queue": STAFF_PAGE,
+    "moderation:offer": Route(
+        get=moderation(200), post=everyone(405), kwargs=lambda w: {"pk": recruitment_world(w)["published"]}
+    ),
+    "moderation:offer-preview": Route(
+        get=moderation(200), post=everyone(405), kwargs=lambda w: {"pk": recruitment_world(w)["draft"]}
+    ),
+    # An empty decision answers 400 with the form's errors, and changes nothing.
+    "moderation:decide": Route(
+        get=everyone(405),
+        post=moderation(400),
+        kwargs=lambda w: {"pk": recruitment_world(w)["published"]},
+        login_next=lambda w: reverse("moderation:offer", kwargs={"pk": recruitment_world(w)["published"]}),
+    ),
+    # Candidates need no account; an empty application answers 400 with its errors.
+    "applications:apply": Route(
+        get=everyone(200), post=everyone(400), kwargs=lambda w: {"pk": recruitment_world(w)["published"]}
+    ),
+    "applications:thanks": Route(
+        get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": recruitment_world(w)["published"]}
+    ),
+}
+
+
 # --- The resolver's patterns ---------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
@@ -29,7 +30,7 @@ from offers.cache import offers_version
 from offers.enums import Contract, OfferStatus, Remote
 from offers.html import clean_html
 from offers.jsonld import absolute_url, job_posting, json_ld_script
-from offers.models import Offer
+from offers.models import LOCAL_SOURCE, Offer
 from partnership.formatting import euro_range, euros, percent
 from territories.geo import bounding_box, distance_km
 from territories.models import Programme
@@ -158,7 +159,25 @@ def _context(offer: Offer, similar: list[Offer]) -> dict[str, Any]:
         "share_mailto": f"mailto:?subject={quote(offer.title)}&body={quote(offer.title + ' : ' + url)}",
         "show_duration": offer.duration_months is not None and offer.contract != Contract.CDI,
         "breadcrumb": [("Offres", "/offres/")],
+        "apply_here_url": apply_here_url(offer),
+        "preview": False,
+        "preview_back_url": "",
     }
+
+
+def page_context(offer: Offer) -> dict[str, Any]:
+    """The offer page's context without similar offers: the preview a collectivité or a moderator sees."""
+    return _context(offer, [])
+
+
+def apply_here_url(offer: Offer) -> str:
+    """The portal's « Postuler » form, for a collectivité's offer that takes applications here (recruitment)."""
+    if offer.source != LOCAL_SOURCE:
+        return ""
+    posting = getattr(offer, "posting", None)  # none for a local offer written outside the recruitment space
+    if posting is None or not posting.takes_applications:
+        return ""
+    return reverse("applications:apply", kwargs={"pk": offer.pk})
 
 
 def salary_display(offer: Offer) -> str:

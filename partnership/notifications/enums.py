@@ -18,6 +18,12 @@ class Purpose(models.TextChoices):
     JOIN_REQUEST = "join-request", "Demande pour rejoindre une organisation"
     JOIN_DECISION = "join-decision", "Décision sur une demande pour rejoindre une organisation"
     INVITATION = "invitation", "Invitation à rejoindre une organisation"
+    # Recruitment by collectivités (partnership/recruitment).
+    OFFER_MODERATION = "offer-moderation", "Offre d’une collectivité : changement de statut"
+    OFFER_EXPIRY_REMINDER = "offer-expiry-reminder", "Offre d’une collectivité : fin de publication proche"
+    APPLICATION_RECEIVED = "application-received", "Candidature : accusé de réception au candidat"
+    APPLICATION_NOTICE = "application-notice", "Candidature : avis aux membres de l’organisation"
+    APPLICATION_REPLY = "application-reply", "Candidature : réponse au candidat"
 
 
 class DeliveryStatus(models.TextChoices):

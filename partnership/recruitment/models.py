@@ -8,6 +8,7 @@ collectivité's offer has lives on its `Posting`, one to one. Every write of the
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -194,9 +195,25 @@ class Posting(models.Model):
         return self.application_handling == ApplicationHandling.PORTAL and self.offer.is_open()
 
 
+class CvStorage(FileSystemStorage):
+    """CVs are kept in `RECRUITMENT_CV_DIR` (read at each use), outside the static and media directories, with
+    no URL (`url()` raises): only the members' view `application_cv` serves them."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.RECRUITMENT_CV_DIR)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> str | None:  # type: ignore[override]
+        return None
+
+
 def cv_storage() -> FileSystemStorage:
-    """CVs are kept outside the static and media directories, with no URL: only `views.application_cv` serves them."""
-    return FileSystemStorage(location=settings.RECRUITMENT_CV_DIR, base_url=None)
+    return CvStorage()
 
 
 def cv_path(instance: Application, filename: str) -> str:
