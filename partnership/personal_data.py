@@ -85,6 +85,17 @@ INVENTORY: dict[str, dict[str, Policy]] = {
     "alerts.Subscriber": {
         "email": purged("where alerts go; deleted with its last alert, unconfirmed alerts after 7 days"),
     },
+    "clct.Committee": {
+        "prefecture_contact_name": kept("the préfecture's work contact for the committee; staff replace it"),
+        "prefecture_contact_email": kept("the préfecture's work contact for the committee; staff replace it"),
+        "prefecture_contact_phone": kept("the préfecture's work contact for the committee; staff replace it"),
+        "secretariat_email": kept("the committee's secretariat (a service's address); staff replace it"),
+    },
+    "clct.Invitation": {
+        "rsvp": kept("a delegate's answer to a meeting, seen by staff and the région's delegates"),
+        "attended": kept("attendance at a meeting, recorded after it; deleted with the delegate profile"),
+    },
+    "clct.Note": {"text": kept("a private note, read by its author only; deleted with the account")},
     "territories.Region": {"name": kept("place name")},
     "territories.Departement": {"name": kept("place name")},
     "territories.Epci": {"name": kept("place name")},

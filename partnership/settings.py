@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- CLCT (partnership/clct) ---------------------------------------------------------
+# Days an e-mail's RSVP link stays valid (never after the meeting has started).
+CLCT_RSVP_LINK_DAYS = env_int("CLCT_RSVP_LINK_DAYS", 30)
+
 # --- Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

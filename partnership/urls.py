@@ -20,6 +20,7 @@ urlpatterns = [
     path("espace-collectivite/", include("partnership.recruitment.urls")),
     path("pilotage/moderation/", include(recruitment_urls.moderation_patterns)),
     path("offres/", include(recruitment_urls.application_patterns)),
+    path("clct/", include("partnership.clct.urls")),
     path("", include("partnership.accounts.urls")),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap_section, name="sitemap-section"),

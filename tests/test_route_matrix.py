@@ -382,6 +382,132 @@ ROUTES |= {
     ),
     "applications:thanks": Route(
         get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": recruitment_world(w)["published"]}
+# --- CLCT, the Apec delegates' space (issue 13) ------------------------------------------------------
+# The sample objects are the Corrèze committee's (19, Nouvelle-Aquitaine: `delegate`'s région, not
+# `other_delegate`'s nor `scoped_staff`'s); `delegate` is invited to the meeting. Staff and delegates use
+# the space; other accounts get 403; another région's objects answer 404.
+CLCT_PARTICIPANTS = ("delegate", "other_delegate", *STAFF_PERSONAS)
+CLCT_OF_CORREZE = ("delegate", "staff", "superuser")
+CLCT_DELEGATES = ("delegate", "other_delegate")
+
+
+def clct(allowed: Status, *, elsewhere: Status = 404, only: tuple[str, ...] = CLCT_OF_CORREZE) -> Expectation:
+    """Anonymous: the login page; accounts with no CLCT role: 403; the Corrèze's: `allowed`; the others: `elsewhere`."""
+    return (
+        everyone(403)
+        | {"anonymous": LOGIN}
+        | dict.fromkeys(CLCT_PARTICIPANTS, elsewhere)
+        | dict.fromkeys(only, allowed)
+    )
+
+
+def clct_world(world: World) -> Any:
+    """The CLCT sample objects, made once per test (before the database snapshot)."""
+    from partnership.accounts.models import Delegate
+    from partnership.clct import links
+    from partnership.clct.models import DelegateSettings
+    from tests.clct.factories import ActionFactory, InvitationFactory
+
+    if not hasattr(world, "clct"):
+        delegate = Delegate.objects.get(user__email="delegue.nouvelle-aquitaine@apec.fr")
+        invitation = InvitationFactory(delegate=delegate)
+        prefs = DelegateSettings.of(delegate)
+        DelegateSettings.of(Delegate.objects.get(user__email="delegue.auvergne-rhone-alpes@apec.fr"))
+        world.clct = {  # type: ignore[attr-defined]
+            "meeting": invitation.meeting,
+            "action": ActionFactory(meeting=invitation.meeting, owner=delegate.user),
+            "feed_token": prefs.calendar_token,
+            "rsvp_token": links.rsvp_token(invitation_id=invitation.pk, rsvp="yes", version=0),
+            "unsubscribe_token": links.unsubscribe_token(delegate.pk),
+        }
+    return world.clct  # type: ignore[attr-defined]
+
+
+CLCT_PAGE = Route(get=clct(200, only=CLCT_PARTICIPANTS), head=everyone(405), post=everyone(405))
+ROUTES |= {
+    "clct:home": CLCT_PAGE,
+    "clct:meetings": CLCT_PAGE,
+    "clct:calendar": CLCT_PAGE,
+    "clct:actions": CLCT_PAGE,
+    "clct:committee": Route(
+        get=clct(200), head=everyone(405), post=everyone(405), kwargs=lambda w: {"departement": "19"}
+    ),
+    # An empty form answers with its errors (400) and writes nothing.
+    "clct:meeting-create": Route(get=clct(200), post=clct(400), kwargs=lambda w: {"departement": "19"}),
+    "clct:meeting": Route(
+        get=clct(200), head=everyone(405), post=everyone(405), kwargs=lambda w: {"pk": clct_world(w)["meeting"].pk}
+    ),
+    "clct:meeting-edit": Route(get=clct(200), post=clct(400), kwargs=lambda w: {"pk": clct_world(w)["meeting"].pk}),
+    # Only a delegate answers (staff have no invitation: 403).
+    "clct:meeting-rsvp": Route(
+        get=everyone(405),
+        post=clct(400) | {"staff": 403, "superuser": 403},
+        kwargs=lambda w: {"pk": clct_world(w)["meeting"].pk},
+        login_next=lambda w: reverse("clct:meeting", args=[clct_world(w)["meeting"].pk]),
+    ),
+    # Before the meeting: sent back to its page with a message, nothing recorded.
+    "clct:meeting-attendance": Route(
+        get=everyone(405),
+        post=clct(REDIRECT),
+        kwargs=lambda w: {"pk": clct_world(w)["meeting"].pk},
+        login_next=lambda w: reverse("clct:meeting", args=[clct_world(w)["meeting"].pk]),
+    ),
+    "clct:meeting-note": Route(
+        get=everyone(405),
+        post=clct(400),
+        kwargs=lambda w: {"pk": clct_world(w)["meeting"].pk},
+        login_next=lambda w: reverse("clct:meeting", args=[clct_world(w)["meeting"].pk]),
+    ),
+    "clct:action-create": Route(
+        get=everyone(405),
+        post=clct(400),
+        kwargs=lambda w: {"pk": clct_world(w)["meeting"].pk},
+        login_next=lambda w: reverse("clct:meeting", args=[clct_world(w)["meeting"].pk]),
+    ),
+    "clct:action-done": Route(
+        get=everyone(405),
+        post=clct(REDIRECT),
+        kwargs=lambda w: {"pk": clct_world(w)["action"].pk},
+        writes=CLCT_OF_CORREZE,
+        login_next=lambda w: reverse("clct:actions"),
+    ),
+    # A delegate's own settings: staff without a delegate profile get 403.
+    "clct:subscription": Route(
+        get=clct(200, elsewhere=403, only=CLCT_DELEGATES),
+        head=everyone(405),
+        post=everyone(405),
+        kwargs=lambda w: clct_world(w) and {},
+    ),
+    "clct:subscription-renew": Route(
+        get=everyone(405),
+        post=clct(REDIRECT, elsewhere=403, only=CLCT_DELEGATES),
+        writes=CLCT_DELEGATES,
+        login_next=lambda w: reverse("clct:subscription"),
+    ),
+    "clct:preferences": Route(
+        get=clct(200, elsewhere=403, only=CLCT_DELEGATES),
+        post=clct(REDIRECT, elsewhere=403, only=CLCT_DELEGATES),
+        kwargs=lambda w: clct_world(w) and {},
+        writes=CLCT_DELEGATES,
+    ),
+    # The secret address is the key: anyone holding it reads the feed.
+    "clct:ical-feed": Route(
+        get=everyone(200), post=everyone(405), kwargs=lambda w: {"token": clct_world(w)["feed_token"]}
+    ),
+    # The e-mail's one-click answer, no login: another account is refused (403); the first POST (anonymous,
+    # the matrix's first persona) spends the link, then its delegate gets « already used » (410).
+    "clct:rsvp-link": Route(
+        get=everyone(403) | {"anonymous": 200, "delegate": 200},
+        post=everyone(403) | {"anonymous": 200, "delegate": 410},
+        kwargs=lambda w: {"token": clct_world(w)["rsvp_token"]},
+        writes=("anonymous",),
+    ),
+    # RFC 8058 one-click unsubscribe: a POST without CSRF token nor login; the first one writes.
+    "clct:unsubscribe": Route(
+        get=everyone(200),
+        post=everyone(200),
+        kwargs=lambda w: {"token": clct_world(w)["unsubscribe_token"]},
+        writes=("anonymous",),
     ),
 }
 

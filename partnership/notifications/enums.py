@@ -24,6 +24,9 @@ class Purpose(models.TextChoices):
     APPLICATION_RECEIVED = "application-received", "Candidature : accusé de réception au candidat"
     APPLICATION_NOTICE = "application-notice", "Candidature : avis aux membres de l’organisation"
     APPLICATION_REPLY = "application-reply", "Candidature : réponse au candidat"
+    # CLCT (partnership/clct, issue 13)
+    CLCT_INVITATION = "clct-invitation", "Invitation à une réunion de CLCT"
+    CLCT_DIGEST = "clct-digest", "Récapitulatif hebdomadaire des CLCT"
 
 
 class DeliveryStatus(models.TextChoices):

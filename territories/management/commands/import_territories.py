@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from partnership.clct.services import ensure_committees
 from partnership.formatting import duration, number
 from territories.importer import STEPS, ImportReport, import_territories
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write(f"Import des territoires depuis {data_dir}")
         report = import_territories(data_dir, progress=progress)
+        ensure_committees()  # one CLCT per département (partnership/clct), idempotent
         if verbosity >= 1:
             self.print_report(report, verbosity, time.perf_counter() - started)
 
