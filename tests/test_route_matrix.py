@@ -382,6 +382,10 @@ ROUTES |= {
     ),
     "applications:thanks": Route(
         get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": recruitment_world(w)["published"]}
+    ),
+}
+
+
 # --- CLCT, the Apec delegates' space (issue 13) ------------------------------------------------------
 # The sample objects are the Corrèze committee's (19, Nouvelle-Aquitaine: `delegate`'s région, not
 # `other_delegate`'s nor `scoped_staff`'s); `delegate` is invited to the meeting. Staff and delegates use
