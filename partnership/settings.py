@@ -200,6 +200,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.notifications.tasks.sweep_deliveries",
         "schedule": crontab(minute="*/10"),
     },
+    # Collectivités' offers: the reminder before the end of publication; the purge of old applications.
+    "recruitment-expiry-reminders": {
+        "task": "partnership.recruitment.tasks.send_expiry_reminders",
+        "schedule": crontab(minute=12, hour=8),
+    },
+    "recruitment-purge-applications": {
+        "task": "partnership.recruitment.tasks.purge_applications",
+        "schedule": crontab(minute=27, hour=3),
+    },
     # E-mail alerts on a search (partnership/alerts): daily at 08:00, weekly on Monday at 08:00 (Paris).
     "alerts-daily": {
         "task": "partnership.alerts.tasks.dispatch_alerts",

@@ -1,6 +1,14 @@
-from django.contrib import admin
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from typing import Any
 
-from partnership.recruitment.models import EligibilityRules
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from partnership.recruitment.models import Application, EligibilityRules, Posting
 
 
 @admin.register(EligibilityRules)
@@ -30,3 +38,115 @@ class EligibilityRulesAdmin(admin.ModelAdmin):
         ),
         ("Publication", {"fields": ("publication_days", "expiry_reminder_days")}),
     )
+
+
+@admin.register(Posting)
+class PostingAdmin(admin.ModelAdmin):
+    """Read-only: offers change through the collectivités' space and moderation (offers.lifecycle)."""
+
+    list_display = ("offer", "organisation", "programme", "submitted_at")
+    list_filter = ("programme", "offer__kind", "offer__status")
+    search_fields = ("offer__title", "organisation__name")
+    list_select_related = ("offer", "organisation")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Posting]:
+        return super().get_queryset(request).filter(pk__in=Posting.objects.moderated_by(request.user).values("pk"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """A candidate's request to see or erase their application: « Exporter » (a ZIP of the application and its
+    CV) and deletion (the CV file with it)."""
+
+    list_display = ("pk", "posting", "status", "created_at", "keep_two_years")
+    list_filter = ("status", "keep_two_years")
+    search_fields = ("email",)
+    list_select_related = ("posting__offer",)
+    readonly_fields = (
+        "posting",
+        "name",
+        "email",
+        "message",
+        "cv_size",
+        "keep_two_years",
+        "status",
+        "created_at",
+        "status_changed_at",
+        "replied_at",
+    )
+    exclude = ("cv",)
+    actions = ["export", "delete_with_files"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
+        visible = Posting.objects.moderated_by(request.user).values("pk")
+        return super().get_queryset(request).filter(posting__in=visible)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # ours deletes the CV files too
+        return actions
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Application) -> None:
+        obj.delete()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
+        for application in queryset:
+            application.delete()
+
+    @admin.action(description="Supprimer les candidatures choisies et leurs CV", permissions=["delete"])
+    def delete_with_files(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
+        count = 0
+        for application in queryset:
+            application.delete()
+            count += 1
+        self.message_user(request, f"{count} candidature(s) supprimée(s), avec leur CV.")
+
+    @admin.action(description="Exporter les candidatures choisies (ZIP : données et CV)", permissions=["view"])
+    def export(self, request: HttpRequest, queryset: QuerySet[Application]) -> HttpResponse:
+        return HttpResponse(
+            export_zip(queryset.select_related("posting__offer", "posting__organisation")),
+            content_type="application/zip",
+            headers={"Content-Disposition": 'attachment; filename="candidatures.zip"'},
+        )
+
+
+def export_zip(applications: Iterable[Application]) -> bytes:
+    """Each application as `candidature-<id>.json` (what we hold on the candidate), its CV as `candidature-<id>.pdf`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for application in applications:
+            offer = application.posting.offer
+            record = {
+                "candidature": application.pk,
+                "offre": {"numero": offer.pk, "intitule": offer.title},
+                "organisation": application.posting.organisation.name,
+                "nom": application.name,
+                "courriel": application.email,
+                "message": application.message,
+                "suivi": application.get_status_display(),
+                "conservation_2_ans": application.keep_two_years,
+                "recue_le": application.created_at.isoformat(),
+                "reponse_envoyee_le": application.replied_at.isoformat() if application.replied_at else None,
+            }
+            archive.writestr(f"candidature-{application.pk}.json", json.dumps(record, ensure_ascii=False, indent=2))
+            try:
+                with application.cv.open("rb") as handle:
+                    archive.writestr(f"candidature-{application.pk}.pdf", handle.read())
+            except FileNotFoundError:
+                pass
+    return buffer.getvalue()

@@ -36,6 +36,12 @@ class PostingError(ValueError):
     """A change the offer does not allow now; the message says why, in French."""
 
 
+NOT_APPROVED = (
+    "Votre organisation attend encore la validation de l’équipe du partenariat : vous pourrez publier des offres "
+    "dès qu’elle sera validée."
+)
+
+
 def employer_kind(organisation: Organisation) -> EmployerKind:
     if organisation.kind == OrganisationKind.COMMUNE:
         return EmployerKind.COMMUNE
@@ -79,6 +85,8 @@ def check(posting: Posting) -> eligibility.Verdict:
 def save_posting(*, posting: Posting, offer: Offer, actor: User) -> Posting:
     """Save a new draft, or the edits of a draft or returned offer (never its status, organisation or dates)."""
     organisation = posting.organisation
+    if not organisation.is_approved:
+        raise PostingError(NOT_APPROVED)
     offer.employer_name = organisation.name
     offer.employer_siren = organisation.siren
     offer.employer_kind = employer_kind(organisation)
@@ -109,7 +117,9 @@ class NotEligible(PostingError):
 
 @transaction.atomic
 def submit_posting(*, posting: Posting, actor: User) -> Posting:
-    """Send a draft (or a returned offer) to moderation, if it is eligible."""
+    """Send a draft (or a returned offer) to moderation, if it is eligible (and its organisation approved)."""
+    if not posting.organisation.is_approved:
+        raise PostingError(NOT_APPROVED)
     verdict = check(posting)
     if not verdict.eligible:
         raise NotEligible(verdict)

@@ -224,3 +224,14 @@ def test_another_organisations_offer_or_application_answers_404_in_ones_own_spac
     assert client.post(action, {"action": "withdraw"}).status_code == 404
     foreign.offer.refresh_from_db()
     assert foreign.offer.status == OfferStatus.PUBLISHED
+
+
+def test_an_organisation_waiting_for_approval_cannot_post(db):
+    pending = OrganisationFactory(pending=True, commune="19073")
+    member = MembershipFactory(organisation=pending).user
+    client = client_as(member)
+    page = client.get(reverse("recruitment:organisation", kwargs={"organisation": pending.pk})).content.decode()
+    assert "attend la validation" in page
+    response = create(client, pending, "chef-de-projet", CHEF_DE_PROJET)
+    assert response.status_code == 302
+    assert not Offer.objects.exists()

@@ -130,6 +130,9 @@ def offer_create(request: HttpRequest, organisation: Organisation, kind: str) ->
     if kind not in KIND_SLUGS:
         raise Http404("Type d’offre inconnu")
     kind_value = KIND_SLUGS[kind]
+    if not organisation.is_approved:
+        messages.error(request, services.NOT_APPROVED)
+        return redirect("recruitment:organisation", organisation=organisation.pk)
     form = PostingForm(request.POST or None, kind=kind_value, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         offer, posting = Offer(), Posting(organisation=organisation)
