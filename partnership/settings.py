@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "django_htmx",
     "csp",
     "dsfr",
@@ -53,11 +56,13 @@ INSTALLED_APPS = [
     "territories",
     "offers",
     "feeds",
+    "api",
 ]
 
 MIDDLEWARE = [
     "partnership.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # the API only (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -360,6 +365,33 @@ RECRUITMENT_CV_DIR = Path(env_str("RECRUITMENT_CV_DIR", str(BASE_DIR / ".var" / 
 # Applications accepted per hour from one IP, and to one offer (spam and abuse; no CAPTCHA).
 RECRUITMENT_APPLICATIONS_PER_IP_HOUR = env_int("RECRUITMENT_APPLICATIONS_PER_IP_HOUR", 5)
 RECRUITMENT_APPLICATIONS_PER_OFFER_HOUR = env_int("RECRUITMENT_APPLICATIONS_PER_OFFER_HOUR", 30)
+
+# --- Open data: the API (api/, docs/api.md) ------------------------------------------------------
+# Anonymous requests per client IP; beyond it the API answers 429 with Retry-After.
+API_ANON_RATE = env_str("API_ANON_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],  # anonymous and read-only: no session, no CSRF
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle"],
+    # The client's IP: REMOTE_ADDR, or the last hop the TLS proxy added (never what the client wrote).
+    "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY", False) else 0,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de Talents des territoires",
+    "DESCRIPTION": "Offres VTE, VTA et chefs de projet ouvertes, communes, départements, régions et programmes "
+    "de l’ANCT, en lecture seule. Documentation : /api/. Licence Ouverte 2.0 pour nos données ; "
+    "les offres venues d’un flux restent sous les conditions de leur source.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 # One JSON object a line (request id, user id; never secrets); LOG_FORMAT=text for humans.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")

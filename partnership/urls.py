@@ -16,6 +16,7 @@ urlpatterns = [
     path("territoires/", include("territories.urls")),
     path("offres/", include("offers.urls")),
     path("alertes/", include("partnership.alerts.urls")),
+    path("api/", include("api.urls")),
     path("pilotage/flux/", include("feeds.urls")),
     path("espace-collectivite/", include("partnership.recruitment.urls")),
     path("pilotage/moderation/", include(recruitment_urls.moderation_patterns)),

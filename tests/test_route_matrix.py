@@ -90,6 +90,7 @@ def public_page(**kwargs: str) -> Route:
 PUBLIC_PAGE = public_page()
 PUBLIC_FILE = Route(get=everyone(200), post=everyone(405))  # require_safe: GET and HEAD
 STAFF_PAGE = Route(get=staff_only(200), post=everyone(405))
+API_READ = Route(get=everyone(200), post=everyone(405))  # --- reach (issue 15): GET and HEAD
 
 
 # --- accounts: sign-up, passwords, organisations, members (issue 12)
@@ -288,6 +289,19 @@ ROUTES: dict[str, Route] = {
         post=everyone(200),  # nothing chosen: the page again, with its error
         kwargs=lambda w: {"token": alert_services.manage_token(make_alert().subscriber)},
     ),
+    # --- reach: open-data API (issue 15). Read-only, anonymous, the same for everyone.
+    "api:documentation": PUBLIC_PAGE,
+    "api:schema": API_READ,
+    "api:offer-list": API_READ,
+    "api:offer-detail": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": w.offer.pk}),
+    "api:commune-list": API_READ,
+    "api:commune-detail": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": "19272"}),
+    "api:departement-list": API_READ,
+    "api:departement-detail": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": "2A"}),
+    "api:region-list": API_READ,
+    "api:region-detail": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": "75"}),
+    "api:programme-list": API_READ,
+    "api:programme-detail": Route(get=everyone(200), post=everyone(405), kwargs=lambda w: {"pk": "pvd"}),
 }
 
 

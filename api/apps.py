@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    verbose_name = "Données ouvertes (API)"
+    name = "api"
