@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from offers.enums import Contract, EducationLevel, Experience, Remote
 from offers.html import clean_html
 from offers.models import Offer
+from partnership.formatting import deadline_moment
 
 SITE_NAME = "Talents des territoires"
 FULL_TIME_PERCENT = 100
@@ -140,7 +141,7 @@ def job_posting(offer: Offer) -> dict[str, Any]:
         "directApply": False,
     }
     if offer.expires_at is not None:
-        data["validThrough"] = offer.expires_at.isoformat()
+        data["validThrough"] = deadline_moment(offer.expires_at).isoformat()
     if offer.start_date is not None:
         data["jobStartDate"] = offer.start_date.isoformat()
     salary = _base_salary(offer)

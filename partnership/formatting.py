@@ -74,6 +74,36 @@ def long_date(value: dt.date) -> str:
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def last_day(deadline: dt.datetime) -> dt.date:
+    """The last whole day a deadline leaves, in local time. A date-only deadline (« 31/01/2027 ») is
+    stored as the midnight that ends it (1 February 00:00, Paris): its last day is 31 January, not
+    1 February; a deadline at 17:00 on 31 January also gives 31 January."""
+    local = timezone.localtime(deadline) if timezone.is_aware(deadline) else deadline
+    return (local - dt.timedelta(microseconds=1)).date()
+
+
+def deadline_moment(deadline: dt.datetime) -> dt.datetime:
+    """The last moment to apply, for machines (JobPosting `validThrough`): a deadline at midnight is
+    given as 23:59:59 of the day before, so that no reader takes the next day for the last one."""
+    local = timezone.localtime(deadline) if timezone.is_aware(deadline) else deadline
+    if local.time() == dt.time(0, 0):
+        return local - dt.timedelta(seconds=1)
+    return local
+
+
+def typographic(text: str) -> str:
+    """French typography in a text from data: the apostrophe ’ for ', « » with no-break spaces for
+    straight double quotes: « Communauté d'agglomération » → « Communauté d’agglomération »."""
+    text = text.replace("'", APOSTROPHE)
+    if '"' in text:
+        parts = text.split('"')
+        if len(parts) % 2:  # paired quotes only
+            text = "".join(
+                part if index % 2 == 0 else f"«{NBSP}{part.strip()}{NBSP}»" for index, part in enumerate(parts)
+            )
+    return text
+
+
 def long_datetime(value: dt.datetime) -> str:
     """« 5 mars 2024 à 09:00 », in local time."""
     local = timezone.localtime(value) if timezone.is_aware(value) else value

@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from offers.cache import offers_version
-from offers.enums import Contract, OfferStatus, Remote
+from offers.enums import Contract, EmployerKind, OfferStatus, Remote
 from offers.html import clean_html
 from offers.jsonld import absolute_url, job_posting, json_ld_script
 from offers.models import LOCAL_SOURCE, Offer
@@ -147,6 +147,7 @@ def _context(offer: Offer, similar: list[Offer]) -> dict[str, Any]:
         "canonical_url": url,
         "description": SafeString(clean_html(offer.description)),  # nosec B703 - nh3 allow-list sanitised
         "salary": salary_display(offer),
+        "employer_kind": employer_kind_display(offer),
         "working_time": working_time_display(offer),
         "remote_badge": offer.get_remote_display() if offer.remote != Remote.NONE else "",
         "programmes": list(Programme.objects.filter(code__in=offer.programmes)) if offer.programmes else [],
@@ -180,8 +181,30 @@ def apply_here_url(offer: Offer) -> str:
     return reverse("applications:apply", kwargs={"pk": offer.pk})
 
 
+# What kind of employer, in words that can follow its name in brackets; nothing when the name says it
+# already (« Commune de Gaillac », « Communauté de communes du Pays de Tulle »).
+EMPLOYER_KIND_WORDS = {
+    EmployerKind.ENTREPRISE: ("entreprise", ()),
+    EmployerKind.COMMUNE: ("commune", ("commune", "mairie", "ville")),
+    EmployerKind.EPCI: (
+        "intercommunalité",
+        ("communauté", "métropole", "agglomération", "intercommunal", "syndicat", "pays", "pôle", "epci"),
+    ),
+    EmployerKind.PUBLIC: ("organisme public", ()),
+    EmployerKind.OTHER: ("", ()),
+}
+
+
+def employer_kind_display(offer: Offer) -> str:
+    """« commune », « intercommunalité »…: the employer's kind in lower case, or "" when its name says it."""
+    words, name_says = EMPLOYER_KIND_WORDS.get(EmployerKind(offer.employer_kind), ("", ()))
+    name = offer.employer_name.lower()
+    return "" if any(word in name for word in name_says) else words
+
+
 def salary_display(offer: Offer) -> str:
-    """« 30 000 – 35 000 € brut annuel », or the offer's own words when it gives no figure."""
+    """« 30 000 – 35 000 € brut annuel », said once: the offer's own words are added only when they
+    say something else than an amount (« selon profil »); alone when there is no figure."""
     low, high = offer.salary_min, offer.salary_max
     if low is not None and high is not None:
         amount = euro_range(low, high)
@@ -193,7 +216,10 @@ def salary_display(offer: Offer) -> str:
         return offer.salary_text
     text = f"{amount} brut annuel"
     text = text[0].upper() + text[1:]
-    return f"{text} ({offer.salary_text})" if offer.salary_text else text
+    words = offer.salary_text.strip()
+    if not words or any(character.isdigit() for character in words):
+        return text  # no words, or the same amount again in other words
+    return f"{text} ({words[0].lower() + words[1:]})"
 
 
 def working_time_display(offer: Offer) -> str:

@@ -2,7 +2,9 @@
 
 `{{ count|number }}` « 12 345 », `{{ amount|euros }}` « 30 000 € », `{{ share|percent }}` « 40 % »,
 `{{ day|long_date }}` « 1er février 2027 », `{{ seconds|duration }}` « 1 min 15 s »,
-`{{ departement|of_place }}` « de la Corrèze » (a Departement or a Region: its name and TNCC).
+`{{ departement|of_place }}` « de la Corrèze » (a Departement or a Region: its name and TNCC),
+`{{ offer.expires_at|deadline }}` « 31 janvier 2027 » (the last day of a deadline), `{{ text|typographic }}`
+« d’agglomération » (curly apostrophes and quotes in text from data).
 None gives "", so that `|default:"…"` can follow.
 """
 
@@ -36,6 +38,18 @@ def percent(value: float | None, decimals: int = 0) -> str:
 @register.filter
 def long_date(value: dt.date | None) -> str:
     return "" if value is None else formatting.long_date(value)
+
+
+@register.filter
+def deadline(value: dt.datetime | None) -> str:
+    """A deadline's last day: « 31 janvier 2027 » for a date-only deadline stored as the next midnight."""
+    return "" if value is None else formatting.long_date(formatting.last_day(value))
+
+
+@register.filter
+def typographic(value: str | None) -> str:
+    """Curly apostrophes and « » in a text that comes from data (escaped as usual afterwards)."""
+    return "" if value is None else formatting.typographic(str(value))
 
 
 @register.filter

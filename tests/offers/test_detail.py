@@ -61,7 +61,7 @@ def test_page_shows_the_whole_offer(client):
     assert "<h1" in html and html.count("<h1") == 1
     assert "Chef de projet Petites villes de demain" in text
     assert '<p class="fr-badge fr-badge--blue-ecume">Chef de projet</p>' in html
-    assert "Commune de Tulle (commune)" in text
+    assert "Commune de Tulle –" in text and "(commune)" not in text  # the name says it (issue 14)
     assert '<a href="/territoires/communes/19272/">Tulle</a>' in html
     assert '<a href="/territoires/departements/19/">Corrèze</a>' in html
     assert "Télétravail partiel" in text

@@ -47,7 +47,7 @@ def test_commune_tulle(client, django_assert_max_num_queries):
     assert 'Commune <a href="/territoires/departements/19/">de la Corrèze (19)</a>' in html
     assert 'content="Tulle, commune de la Corrèze : population' in html
     assert "19000" in html
-    assert "CA Tulle Agglo" in html and "Communauté d&#x27;agglomération" in html
+    assert "CA Tulle Agglo" in html and "(communauté d’agglomération, numéro <abbr" in html
     assert "Territoire d’industrie « Brive – Tulle – Périgord Noir »" in html
     assert '<a href="/territoires/programmes/action-coeur-de-ville/">Action cœur de ville</a>' in html
     assert "signée le 12 décembre 2023" in html
