@@ -7,15 +7,9 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
-from offers.models import LOCAL_SOURCE, Offer
+from offers.licences import licence_of
+from offers.models import Offer
 from territories.models import Commune, Departement, Programme, Region
-
-OUR_LICENCE = "Licence Ouverte 2.0 (Etalab)"
-
-
-def licence_of(source: str) -> str:
-    """Our offers are under the Licence Ouverte; a feed's offers under their source's terms."""
-    return OUR_LICENCE if source == LOCAL_SOURCE else f"Conditions de la source « {source} »"
 
 
 class CommuneRefSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from api import serializers
 from api.filters import ApiOfferFilterSet, CommuneFilterSet
 from offers.models import Offer
-from offers.views.search import normalised_params
+from offers.views.search import _query_dict, normalised_params
 from territories.models import Commune, Departement, Programme, Region
 
 ERRORS = {
@@ -73,10 +73,7 @@ class OfferFilterBackend(FilterBackend):
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
-        data = QueryDict(mutable=True)
-        for name, value in normalised_params(request.query_params):
-            data.appendlist(name, value)
-        kwargs["data"] = data
+        kwargs["data"] = _query_dict(normalised_params(request.query_params))
         return kwargs
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers import syndication
+from offers import export, syndication
 from offers.views import detail, search
 
 app_name = "offers"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", search.search, name="search"),
     path("flux.rss", syndication.OfferRssFeed(), name="feed-rss"),
     path("flux.atom", syndication.OfferAtomFeed(), name="feed-atom"),
+    path("export.csv", export.export_csv, name="export-csv"),
     path("<int:pk>/", detail.detail_redirect, name="detail-short"),
     path("<int:pk>-<slug:slug>/", detail.detail, name="detail"),
 ]

@@ -289,6 +289,7 @@ ROUTES: dict[str, Route] = {
         post=everyone(200),  # nothing chosen: the page again, with its error
         kwargs=lambda w: {"token": alert_services.manage_token(make_alert().subscriber)},
     ),
+    "offers:export-csv": PUBLIC_PAGE,  # --- reach (issue 15): the search as a CSV file
     # --- reach: open-data API (issue 15). Read-only, anonymous, the same for everyone.
     "api:documentation": PUBLIC_PAGE,
     "api:schema": API_READ,
