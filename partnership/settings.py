@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feeds.tasks.purge_old_runs",
         "schedule": crontab(minute=47, hour=3),
     },
+    # The CLCT weekly digest of each delegate (partnership/clct/digest.py), Monday 07:00 Paris.
+    "clct-weekly-digest": {
+        "task": "partnership.clct.tasks.dispatch_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
     # Gives up e-mails left « sending » by a lost worker; queues again those whose task was lost.
     "sweep-deliveries": {
         "task": "partnership.notifications.tasks.sweep_deliveries",
