@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from offers.filters import resolve_commune
 from partnership.accounts.enums import OrganisationKind, Role
@@ -255,7 +256,13 @@ class OrganisationCreateForm(forms.Form):
         required=False,
         help_text="Pour une commune : elle-même ; pour un autre organisme (sauf un EPCI) : la commune de son siège. "
         "Son nom ou son code INSEE, par exemple « Tulle (19) » ou 19272.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "data-commune-autocomplete": "true"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "data-commune-autocomplete": "true",
+                "data-autocomplete-url": reverse_lazy("territories:commune-autocomplete"),
+            }
+        ),
     )
 
     def clean_name(self) -> str:

@@ -258,13 +258,13 @@ def test_header_links_follow_the_user(client, agent):
     assert "Se connecter" not in html
     assert '<form method="post" action="/deconnexion/">' in html and "Se déconnecter" in html
     assert ">Pilotage<" not in html
-    assert 'href="/espace-collectivite/rejoindre/">Mon organisation<' in html
+    assert 'href="/espace-collectivite/">Espace collectivités<' in html
 
     agent.is_staff = True
     agent.save()
     html = client.get("/").content.decode()
     assert 'href="/pilotage/organisations/">Pilotage<' in html
-    assert "Mon organisation" not in html  # staff who belong to no organisation
+    assert "Espace collectivités" not in html  # staff who belong to no organisation
 
 
 def test_without_redis_login_is_refused_with_a_clear_503(client, agent, settings, caplog):
