@@ -226,11 +226,12 @@ class ModerationForm(forms.Form):
         ]
     )
     reason = forms.CharField(
-        label="Motif du renvoi",
+        label="Motif",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=2000,
-        help_text="Obligatoire pour renvoyer l’offre : l’organisation le lit avant de la corriger.",
+        help_text="Obligatoire pour renvoyer l’offre : l’organisation le lit avant de la corriger. Facultatif pour "
+        "la retirer ou la marquer pourvue.",
     )
 
     def clean(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from offers.enums import OfferStatus
 from offers.models import Offer
 from partnership.accounts.models import AnyUser, Organisation, _active
 from partnership.recruitment.enums import ApplicationHandling, ApplicationStatus, ChefDeProjetProgramme
@@ -126,6 +127,13 @@ class EligibilityRules(models.Model):
         return self.label
 
 
+def status_label(status: str) -> str:
+    """A status as the collectivités' space and moderation word it: a returned offer is to be corrected, not refused."""
+    if status == OfferStatus.REJECTED:
+        return "Renvoyée pour correction"
+    return OfferStatus(status).label
+
+
 class PostingQuerySet(models.QuerySet["Posting"]):
     def moderated_by(self, user: AnyUser) -> PostingQuerySet:
         """What a staff member moderates: every local offer, or those of their départements. Others: none."""
@@ -188,6 +196,10 @@ class Posting(models.Model):
 
     def __str__(self) -> str:
         return str(self.offer)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.offer.status)
 
     @property
     def takes_applications(self) -> bool:

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from offers.enums import EventKind, OfferStatus
+from offers.enums import EventKind
 from offers.models import OfferEvent
 from offers.views.detail import page_context
 from partnership.accounts.models import Organisation
-from partnership.recruitment.models import Posting
+from partnership.recruitment.models import Posting, status_label
 
 
 def optional_url(name: str, **kwargs: Any) -> str | None:
@@ -27,8 +27,8 @@ def history(posting: Posting) -> list[OfferEvent]:
     """The offer's events, oldest first, with their statuses' labels (`from_status_label`, `to_status_label`)."""
     events = list(OfferEvent.objects.filter(offer_id=posting.pk).select_related("actor").order_by("at", "id"))
     for event in events:
-        event.from_status_label = OfferStatus(event.from_status).label.lower() if event.from_status else ""  # type: ignore[attr-defined]
-        event.to_status_label = OfferStatus(event.to_status).label.lower()  # type: ignore[attr-defined]
+        event.from_status_label = status_label(event.from_status).lower() if event.from_status else ""  # type: ignore[attr-defined]
+        event.to_status_label = status_label(event.to_status).lower()  # type: ignore[attr-defined]
     return events
 
 

@@ -30,7 +30,10 @@ def _user(request: HttpRequest) -> User:
 
 def _posting(request: HttpRequest, pk: int) -> Posting:
     return get_object_or_404(
-        Posting.objects.moderated_by(request.user).select_related("offer", "offer__departement", "organisation"), pk=pk
+        Posting.objects.moderated_by(request.user).select_related(
+            "offer", "offer__departement", "offer__commune", "organisation"
+        ),
+        pk=pk,
     )
 
 
