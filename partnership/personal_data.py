@@ -143,8 +143,12 @@ def purge_personal_data() -> dict[str, int]:
     from partnership.alerts.services import purge as purge_alerts
 
     alerts = purge_alerts(now=now)
+    from partnership.accounts.services import purge as purge_accounts
+
+    accounts = purge_accounts(now=now)
     return {
         **alerts,
+        **accounts,
         "accounts anonymised": anonymised,
         "closed offers' contact e-mails erased": contacts,
         "e-mails' recipients and contents erased": erased,

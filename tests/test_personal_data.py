@@ -60,6 +60,9 @@ def test_purge_anonymises_old_inactive_accounts_and_old_offer_contacts():
     assert purge_personal_data() == {
         "unconfirmed alerts deleted": 0,
         "addresses without an alert deleted": 0,
+        "sign-ups never confirmed deleted": 0,
+        "invitations past their link deleted": 0,
+        "unanswered join requests deleted": 0,
         "accounts anonymised": 1,
         "closed offers' contact e-mails erased": 1,
         "e-mails' recipients and contents erased": 0,
@@ -74,6 +77,9 @@ def test_purge_anonymises_old_inactive_accounts_and_old_offer_contacts():
     assert purge_personal_data() == {
         "unconfirmed alerts deleted": 0,
         "addresses without an alert deleted": 0,
+        "sign-ups never confirmed deleted": 0,
+        "invitations past their link deleted": 0,
+        "unanswered join requests deleted": 0,
         "accounts anonymised": 0,
         "closed offers' contact e-mails erased": 0,
         "e-mails' recipients and contents erased": 0,

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils import timezone
 
-from partnership.accounts.enums import Role
+from partnership.accounts.enums import OrganisationStatus, Role
 from partnership.accounts.models import Delegate, Membership, Organisation, User, UserManager
 from partnership.accounts.services import (
     add_member,
@@ -113,8 +114,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "siren", "commune", "epci")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "siren", "commune", "epci", "status")
+    list_filter = ("status", "kind")
     search_fields = ("name", "siren")
     raw_id_fields = ("commune", "epci")
     fields = ("kind", "name", "siren", "commune", "epci")
@@ -142,6 +143,10 @@ class OrganisationAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
         else:
+            # Made by staff: approved from the start (those made at sign-up wait at /pilotage/organisations/).
+            obj.status = OrganisationStatus.APPROVED
+            obj.approved_at = timezone.now()
+            obj.approved_by = _acting_user(request)
             create_organisation(
                 organisation=obj, administrator=form.cleaned_data["administrator_email"], by=_acting_user(request)
             )

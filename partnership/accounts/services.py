@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 
@@ -466,3 +467,28 @@ def sign_up_by_invitation(*, invitation: Invitation, first_name: str, last_name:
     log_security_event("signup", subject_user_id=user.pk, invitation_id=invitation.pk)
     accept_invitation(invitation=invitation, user=user)
     return user
+
+
+# --- Retention (partnership.personal_data.purge_personal_data) ------------------------------------------
+
+UNCONFIRMED_ACCOUNT_RETENTION = dt.timedelta(days=7)  # a sign-up never confirmed (its link lasts 2 days)
+JOIN_REQUEST_RETENTION = dt.timedelta(days=90)  # a join request nobody answered
+
+
+def purge(*, now: dt.datetime) -> dict[str, int]:
+    """Delete the sign-ups never confirmed, the invitations past their link's life, the unanswered join requests."""
+    with transaction.atomic():
+        unconfirmed, _ = (
+            User.objects.filter(email_confirmed_at__isnull=True, date_joined__lt=now - UNCONFIRMED_ACCOUNT_RETENTION)
+            .exclude(memberships__isnull=False)
+            .delete()
+        )
+        invitations, _ = Invitation.objects.filter(
+            created_at__lt=now - dt.timedelta(seconds=tokens.INVITATION_MAX_AGE)
+        ).delete()
+        join_requests, _ = JoinRequest.objects.filter(created_at__lt=now - JOIN_REQUEST_RETENTION).delete()
+    return {
+        "sign-ups never confirmed deleted": unconfirmed,
+        "invitations past their link deleted": invitations,
+        "unanswered join requests deleted": join_requests,
+    }

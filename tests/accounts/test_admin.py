@@ -64,6 +64,8 @@ def test_creating_an_organisation_names_its_first_administrator(caplog, superuse
     organisation = Organisation.objects.get(siren="211927207")
     assert list(organisation.memberships.values_list("user", "role")) == [(founder.pk, Role.ADMINISTRATOR)]
     assert any(getattr(record, "event", "") == "organisation_created" for record in caplog.records)
+    # Made by staff: approved at once (sign-up's organisations wait for staff).
+    assert organisation.is_approved and organisation.approved_by == superuser
 
 
 def test_the_creation_form_refuses_an_unknown_address_and_a_wrong_siren(superuser):

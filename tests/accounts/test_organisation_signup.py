@@ -4,13 +4,16 @@ or ask to join one (decided by its administrators, or staff when it has none) (i
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from partnership.accounts.enums import OrganisationKind, OrganisationStatus, Role
-from partnership.accounts.models import JoinRequest, Membership, Organisation
+from partnership.accounts.models import Invitation, JoinRequest, Membership, Organisation, User
 from partnership.notifications.enums import Purpose
+from partnership.personal_data import purge_personal_data
 from tests.accounts.support import deliveries
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, siren_with_check_digit
 from tests.notifications.support import sending_on_commit
@@ -224,3 +227,26 @@ def test_the_search_is_capped_and_safe(newcomer):
 
     assert response.status_code == 200
     assert "Saisissez au plus 100 caractères." in response.content.decode()
+
+
+def test_purge_deletes_stale_sign_ups_invitations_and_join_requests(organisation, administrator):
+    long_ago = timezone.now() - timedelta(days=100)
+    stale = UserFactory(email_confirmed_at=None, date_joined=long_ago)
+    fresh = UserFactory(email_confirmed_at=None)
+    confirmed = UserFactory(date_joined=long_ago)
+    old_invitation = Invitation.objects.create(organisation=organisation, email="a@example.org", created_at=long_ago)
+    new_invitation = Invitation.objects.create(organisation=organisation, email="b@example.org")
+    old_request = JoinRequest.objects.create(organisation=organisation, user=confirmed)
+    JoinRequest.objects.filter(pk=old_request.pk).update(created_at=long_ago)
+    new_request = JoinRequest.objects.create(organisation=organisation, user=fresh)
+
+    counts = purge_personal_data()
+
+    assert counts["sign-ups never confirmed deleted"] == 1
+    assert counts["invitations past their link deleted"] == 1
+    assert counts["unanswered join requests deleted"] == 1
+    assert not User.objects.filter(pk=stale.pk).exists()
+    assert User.objects.filter(pk__in=[fresh.pk, confirmed.pk, administrator.pk]).count() == 3
+    assert list(Invitation.objects.values_list("pk", flat=True)) == [new_invitation.pk]
+    assert not Invitation.objects.filter(pk=old_invitation.pk).exists()
+    assert list(JoinRequest.objects.values_list("pk", flat=True)) == [new_request.pk]

@@ -177,3 +177,35 @@ def test_logged_in_people_are_sent_to_their_organisation(client):
     client.force_login(UserFactory())
 
     assert client.get("/inscription/")["Location"] == "/espace-collectivite/rejoindre/"
+
+
+def test_without_redis_sign_up_is_refused_with_a_clear_503(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+    response = client.post("/inscription/", FORM)
+
+    assert response.status_code == 503 and "momentanément impossible" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_wrong_passwords_on_the_confirmation_page_lock_the_address(client, django_capture_on_commit_callbacks, caplog):
+    sign_up(client, django_capture_on_commit_callbacks)
+    link = last_link("ines.durand@mairie-egletons.fr", containing="/inscription/confirmer/")
+
+    with caplog.at_level(logging.INFO, logger="security"):
+        for _ in range(ratelimit.MAX_FAILURES_PER_EMAIL):
+            client.post(link, {"password": "pas le bon"})
+        locked = client.post(link, {"password": PASSWORD})
+
+    assert locked.status_code == 429
+    assert User.objects.get().email_confirmed_at is None
+    events = [r.getMessage() for r in caplog.records if r.name == "security"]
+    assert "login_locked" in events and "login_rate_limited" in events
+    # The same address's logins are locked too: one limiter.
+    assert client.post("/connexion/", {"username": FORM["email"], "password": PASSWORD}).status_code == 429
