@@ -75,8 +75,9 @@ def test_home_has_search_programmes_and_figures(client):
 
 
 def test_home_figures_are_cached(client, django_assert_num_queries):
-    # Key figures (4), open offers per programme (1), open offers by kind (1; the newest only when there are some).
-    with django_assert_num_queries(6):
+    # Key figures (4), open offers per programme (1), open offers by kind (1; the newest only when there are some),
+    # the map: open offers per département (1) and the départements' names (1).
+    with django_assert_num_queries(8):
         client.get("/")
     assert cache.get(KEY_FIGURES_CACHE_KEY)["communes"] == 34969
     with django_assert_num_queries(0):

