@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from offers.demo import DEMO_SOURCE, SeedReport, seed_demo_offers
 from offers.enums import OfferKind, OfferStatus
+from partnership.clct.demo import seed_demo as seed_clct_demo
 from partnership.formatting import duration, number
 
 BAR_WIDTH = 20
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         )
         if verbosity >= 1:
             self.print_report(report)
+        seed_clct_demo(log=self.stdout.write if verbosity >= 1 else None)  # partnership/clct/demo.py
 
     def print_report(self, report: SeedReport) -> None:
         statuses = (OfferStatus.PUBLISHED, OfferStatus.EXPIRED, OfferStatus.FILLED)
