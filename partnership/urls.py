@@ -13,6 +13,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal-notice"),
     path("donnees-personnelles/", views.personal_data, name="personal-data"),
     path("sources-des-donnees/", views.data_sources, name="data-sources"),
+    path("glossaire/", views.glossary, name="glossary"),
     path("territoires/", include("territories.urls")),
     path("offres/", include("offers.urls")),
     path("alertes/", include("partnership.alerts.urls")),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from offers import search as offer_search
 from offers.models import Offer
+from partnership import glossary as glossary_terms
 from partnership.observability import log_security_event
 from territories.queries import key_figures
 
@@ -60,6 +61,11 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
 @require_GET
 def personal_data(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/personal_data.html")
+
+
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/glossary.html", {"terms": glossary_terms.TERMS})
 
 
 @require_GET

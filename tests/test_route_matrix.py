@@ -230,6 +230,8 @@ ROUTES: dict[str, Route] = {
     "legal-notice": PUBLIC_PAGE,
     "personal-data": PUBLIC_PAGE,
     "data-sources": PUBLIC_PAGE,
+    # --- seekers (issue 14)
+    "glossary": PUBLIC_PAGE,
     "territories:index": PUBLIC_PAGE,
     "territories:commune-autocomplete": PUBLIC_PAGE,
     "territories:commune": public_page(code="19272"),

@@ -150,15 +150,48 @@ def _options(choices: Any, selected: list[str]) -> list[dict[str, Any]]:
     return [{"value": value, "label": label, "selected": value in selected} for value, label in choices]
 
 
+# The parameters behind « Filtrer » (the words, the commune and its radius stay in view).
+FOLDED_FILTERS = (
+    "type",
+    "programme",
+    "region",
+    "departement",
+    "contrat",
+    "duree_min",
+    "duree_max",
+    "niveau",
+    "teletravail",
+    "publiee_depuis",
+)
+
+
+def active_filter_count(filterset: OfferFilterSet) -> int:
+    """How many criteria the folded filters hold (each checked box counts); a place read in the words
+    is not one of them."""
+    place = filterset.recognised_place
+    count = 0
+    for name in FOLDED_FILTERS:
+        if place is not None and name == place.param:
+            continue
+        if filterset.is_active(name):
+            value = filterset.data_ok[name]
+            count += len(value) if isinstance(value, list) else 1
+    return count
+
+
+# Short enough to sit beside « Plus de 1 000 offres » on a phone; the select's label says « Trier par ».
+SORT_LABELS = {"pertinence": "Les plus pertinentes", "date": "Les plus récentes", "distance": "Les plus proches"}
+
+
 def _tri_options(filterset: OfferFilterSet, chosen: str) -> list[dict[str, Any]]:
     """The orders to choose from. The first one has no value: it is the default (by relevance when
     there are words, else by date), so that the form never sends an order the visitor did not choose."""
     default = "pertinence" if filterset.search_query is not None else "date"
-    labels = dict(TRI_CHOICES)
+    labels = SORT_LABELS
     options = [{"value": "", "label": labels[default], "selected": chosen in ("", default)}]
     options += [
-        {"value": value, "label": label, "selected": value == chosen}
-        for value, label in TRI_CHOICES
+        {"value": value, "label": SORT_LABELS[value], "selected": value == chosen}
+        for value, _ in TRI_CHOICES
         if value != default and not (value == "pertinence" and filterset.search_query is None)
     ]
     return options
@@ -202,6 +235,9 @@ def _context(filterset: OfferFilterSet, items: list[tuple[str, str]], results: e
         "publiee_depuis_options": _options(_publiee_depuis_choices(days), [str(days or "")]),
         "tri_options": _tri_options(filterset, cleaned.get("tri") or ""),
         "recognised_place": place,
+        "active_filters": active_filter_count(filterset),
+        # Open when one of them holds an error, so that the message is seen.
+        "filters_open": any(errors[name] for name in FOLDED_FILTERS),
         "place_as_words_url": _url(items, lieu=LIEU_AS_WORDS),
         "lieu": cleaned.get("lieu") or "",
         "ignored_words": filterset.ignored_words,

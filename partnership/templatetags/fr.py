@@ -14,8 +14,9 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
-from partnership import formatting
+from partnership import formatting, glossary
 
 register = template.Library()
 
@@ -50,6 +51,13 @@ def deadline(value: dt.datetime | None) -> str:
 def typographic(value: str | None) -> str:
     """Curly apostrophes and « » in a text that comes from data (escaped as usual afterwards)."""
     return "" if value is None else formatting.typographic(str(value))
+
+
+@register.filter
+def abbr(acronym: str) -> str:
+    """« QPV » → `<abbr title="quartier prioritaire de la politique de la ville">QPV</abbr>`, from the glossary."""
+    term = glossary.BY_ACRONYM[acronym]
+    return format_html('<abbr title="{}">{}</abbr>', term.expansion, term.acronym)
 
 
 @register.filter

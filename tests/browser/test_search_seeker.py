@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BrowserPage
+from tests.browser.conftest import BrowserPage, format_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -53,3 +54,79 @@ def test_enter_in_the_words_sends_one_request(browser_page: BrowserPage, seeker_
     page.wait_for_timeout(300)
     assert len(requests) == 1, requests
     assert not browser_page.console_errors, browser_page.console_errors
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_page(browser_server: str, chromium_browser: Any, request: pytest.FixtureRequest) -> Iterator[BrowserPage]:
+    """A 390 × 844 page (a common phone), with or without JavaScript."""
+    javascript = getattr(request, "param", True)
+    context = chromium_browser.new_context(
+        base_url=browser_server, locale="fr-FR", viewport=PHONE, java_script_enabled=javascript, is_mobile=True
+    )
+    page = context.new_page()
+    wrapper = BrowserPage(page=page, base_url=browser_server)
+    wrapper.javascript = javascript  # type: ignore[attr-defined]
+    page.on("console", lambda message: message.type == "error" and wrapper.console_errors.append(message.text))
+    try:
+        yield wrapper
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("phone_page", [True, False], indirect=True, ids=["js", "no-js"])
+def test_first_result_in_the_first_screen_at_390_px(
+    phone_page: BrowserPage, seeker_offers: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from offers.views import search as view
+
+    # The longest count the page writes (the live server runs in this process).
+    monkeypatch.setattr(view, "_count_text", lambda total: "Plus de 1\u202f000 offres")
+    page = phone_page.page
+    phone_page.goto(f"/offres/?type=vte&type=vta&contrat=cdd&duree_max={60 + int(phone_page.javascript)}")
+    if phone_page.javascript:  # type: ignore[attr-defined]
+        # With JavaScript (the DSFR folds the header's menu), the first result's title shows without scrolling.
+        box = page.locator("#resultats .fr-card__title").first.bounding_box()
+        assert box is not None and box["y"] + 24 <= PHONE["height"], box
+    # The filters are folded behind « Filtrer », which counts the active ones.
+    summary = page.locator("#filtres > summary")
+    assert summary.is_visible()
+    assert re.match(r"Filtrer\s*\(4\s*filtres actifs\s*\)", summary.text_content().replace("\xa0", " ").strip())
+    assert not page.locator("#filtre-region").is_visible()
+    # The count fits on one line beside the sort.
+    count = page.locator("#nombre-offres").bounding_box()
+    sort = page.locator("#filtre-tri").bounding_box()
+    assert count is not None and sort is not None
+    assert page.locator("#nombre-offres").inner_text() == "Plus de 1\u202f000 offres"
+    assert count["height"] < 40 and abs(count["y"] - sort["y"]) < 30, (count, sort)
+    assert count["x"] + count["width"] <= sort["x"] and sort["x"] + sort["width"] <= PHONE["width"], (count, sort)
+    phone_page.screenshot("search-390-folded")
+    # « Filtrer » opens them, without JavaScript too (a native <details>).
+    summary.click()
+    page.locator("#filtre-region").wait_for(state="visible")
+    assert page.locator("#type-vte").is_checked()
+    phone_page.screenshot("search-390-open")
+    if phone_page.javascript:  # type: ignore[attr-defined]  # axe needs JavaScript: the "js" case only
+        violations = phone_page.serious_axe_violations()
+        assert not violations, format_violations(violations)
+    assert not phone_page.console_errors, phone_page.console_errors
+
+
+def test_filters_are_open_on_a_wide_screen(browser_page: BrowserPage, seeker_offers: list[Any]) -> None:
+    browser_page.goto("/offres/")
+    page = browser_page.page
+    assert page.locator("#filtre-region").is_visible()
+    assert not page.locator("#filtres > summary").is_visible()
+
+
+def test_htmx_updates_the_active_filter_count(phone_page: BrowserPage, seeker_offers: list[Any]) -> None:
+    page = phone_page.page
+    phone_page.goto("/offres/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    assert page.locator("#filtres > summary").text_content().strip() == "Filtrer"
+    page.locator("#filtres > summary").click()
+    page.locator("label[for=type-vta]").click()
+    page.wait_for_function("() => document.querySelector('#nombre-offres').textContent.trim() === '1 offre'")
+    assert "(1 filtre actif)" in page.locator("#filtres > summary").text_content().replace("\xa0", " ")

@@ -40,11 +40,11 @@ def test_the_sort_select_sends_no_order_by_default(client, offers):
     html = client.get(URL).content.decode()
     select = sort_select(html)
     # The default order has an empty value: a search typed on this page is sorted by relevance.
-    assert '<option value="" selected>Trier par date de publication</option>' in select
+    assert '<option value="" selected>Les plus récentes</option>' in select
     assert 'value="date"' not in select and 'value="pertinence"' not in select
     with_words = sort_select(client.get(URL, {"q": "ingénieur"}).content.decode())
-    assert '<option value="" selected>Trier par pertinence</option>' in with_words
-    assert '<option value="date">Trier par date de publication</option>' in with_words
+    assert '<option value="" selected>Les plus pertinentes</option>' in with_words
+    assert '<option value="date">Les plus récentes</option>' in with_words
 
 
 def test_an_explicit_date_order_is_kept(client, offers):
@@ -138,4 +138,4 @@ def test_stop_words_alone_are_ignored_the_same_way(client, offers, q):
     html = response.content.decode()
     assert len(titles(response)) == 5  # every offer, as without words
     assert f"«&nbsp;{q}&nbsp;» : ces mots sont trop courants pour être cherchés." in html
-    assert '<option value="" selected>Trier par date de publication</option>' in html
+    assert '<option value="" selected>Les plus récentes</option>' in html

@@ -1,0 +1,36 @@
+"""The glossary page and the <abbr> titles read one list (issue 14, « Plain French »)."""
+
+import pytest
+from django.template import Context, Template
+
+from partnership.glossary import BY_ACRONYM, TERMS
+
+pytestmark = pytest.mark.django_db
+
+SHOWN_TO_THE_PUBLIC = ("QPV", "FRR", "PVD", "ACV", "EPCI", "COG", "SIREN", "VTE", "VTA", "ANCT", "TI")
+
+
+def test_every_acronym_shown_to_the_public_is_in_the_glossary():
+    for acronym in SHOWN_TO_THE_PUBLIC:
+        assert BY_ACRONYM[acronym].expansion and BY_ACRONYM[acronym].meaning
+    assert len({term.acronym for term in TERMS}) == len(TERMS)
+
+
+def test_glossary_page(client):
+    html = client.get("/glossaire/").content.decode()
+    assert "<h1>Glossaire</h1>" in html
+    for acronym in SHOWN_TO_THE_PUBLIC:
+        term = BY_ACRONYM[acronym]
+        assert (
+            f'<dt class="fr-h6 fr-mb-1v" id="{acronym.lower()}"><abbr title="{term.expansion}">{acronym}</abbr>' in html
+        )
+
+
+def test_abbr_filter():
+    html = Template('{% load fr %}{{ "QPV"|abbr }}').render(Context())
+    assert html == '<abbr title="quartier prioritaire de la politique de la ville">QPV</abbr>'
+
+
+def test_search_filters_link_to_the_glossary(client):
+    html = client.get("/offres/").content.decode()
+    assert '<a href="/glossaire/">Que veulent dire VTE, VTA, QPV… ? Le glossaire</a>' in html
