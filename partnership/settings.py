@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnership.clct",
     "partnership.notifications",
     "partnership.alerts",
+    "partnership.statistics",
     "territories",
     "offers",
     "feeds",
@@ -218,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
     "recruitment-purge-applications": {
         "task": "partnership.recruitment.tasks.purge_applications",
         "schedule": crontab(minute=27, hour=3),
+    },
+    # The figures of /statistiques/, recomputed into the cache (partnership/statistics).
+    "refresh-statistics": {
+        "task": "partnership.statistics.tasks.refresh_statistics",
+        "schedule": crontab(minute=12),  # hourly
     },
     # E-mail alerts on a search (partnership/alerts): daily at 08:00, weekly on Monday at 08:00 (Paris).
     "alerts-daily": {

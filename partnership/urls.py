@@ -18,6 +18,7 @@ urlpatterns = [
     path("offres/", include("offers.urls")),
     path("alertes/", include("partnership.alerts.urls")),
     path("api/", include("api.urls")),
+    path("", include("partnership.statistics.urls")),
     path("pilotage/flux/", include("feeds.urls")),
     path("espace-collectivite/", include("partnership.recruitment.urls")),
     path("pilotage/moderation/", include(recruitment_urls.moderation_patterns)),

@@ -293,6 +293,8 @@ ROUTES: dict[str, Route] = {
     ),
     "offers:export-csv": PUBLIC_PAGE,  # --- reach (issue 15): the search as a CSV file
     "offers:map": PUBLIC_PAGE,  # --- reach (issue 15): the map of a search
+    "statistics": PUBLIC_PAGE,  # --- reach (issue 15): statistics and their CSV files
+    "statistics-csv": public_page(slug="types"),
     # --- reach: open-data API (issue 15). Read-only, anonymous, the same for everyone.
     "api:documentation": PUBLIC_PAGE,
     "api:schema": API_READ,

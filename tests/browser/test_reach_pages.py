@@ -21,6 +21,7 @@ PAGES = [
     ("api-documentation", "/api/", "API des données ouvertes"),
     ("map", "/offres/carte/?type=vta", "Carte des offres"),
     ("home-map", "/", "Offres ouvertes par département"),
+    ("statistics", "/statistiques/", "Offres publiées par semaine"),
 ]
 
 
