@@ -268,7 +268,7 @@ def test_the_month_calendar_is_a_table_with_the_meetings(delegate):
     page = response.content.decode()
     assert "<caption>Février 2027 : 1 réunion</caption>" in page
     assert meeting.get_absolute_url() in page
-    assert "14:00 19" in page  # 14:00 in Paris
+    assert '14:00 <span class="fr-sr-only">: CLCT </span><span class="tdt-calendar__name">Corrèze</span>' in page
     assert "?mois=2027-01" in page and "?mois=2027-03" in page
     assert client_as(delegate).get(reverse("clct:calendar") + "?mois=n-importe").status_code == 200
 
