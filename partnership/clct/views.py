@@ -38,9 +38,11 @@ from partnership.clct.models import (
 )
 from partnership.formatting import MONTHS, of_place
 from territories.enums import ProgrammeCode
+from territories.models import Programme
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 20
+GLANCE_LISTED = 12  # communes named per programme; the programme's page lists them all
 GLANCE_PROGRAMMES = (ProgrammeCode.PVD, ProgrammeCode.ACV, ProgrammeCode.TI, ProgrammeCode.QPV, ProgrammeCode.FRR)
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -217,14 +219,21 @@ def committee_detail(request: HttpRequest, departement: str) -> HttpResponse:
         Committee.objects.visible_to(request.user).select_related("departement__region"), departement_id=departement
     )
     communes = committee.departement.communes.order_by("name").only("code", "name", "slug", "programmes")
-    glance = [
-        {
-            "code": code,
-            "label": ProgrammeCode(code).label,
-            "communes": list(communes.filter(programmes__contains=[code])[:200]),
-        }
-        for code in GLANCE_PROGRAMMES
-    ]
+    slugs = dict(Programme.objects.values_list("code", "slug"))
+    glance = []
+    for code in GLANCE_PROGRAMMES:
+        in_programme = communes.filter(programmes__contains=[code])
+        glance.append(
+            {
+                "code": code,
+                "label": ProgrammeCode(code).label,
+                "count": in_programme.count(),
+                "communes": list(in_programme[:GLANCE_LISTED]),
+                "url": reverse("territories:programme", args=[slugs[code]]) + f"?departement={committee.departement_id}"
+                if code in slugs
+                else "",
+            }
+        )
     offers = Offer.objects.published().filter(departement=committee.departement)
     context = {
         "committee": committee,

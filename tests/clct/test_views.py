@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offers.enums import OfferStatus
+from partnership.clct import views
 from partnership.clct.enums import MeetingStatus, Rsvp
 from partnership.clct.models import Action, DelegateSettings, Invitation, Meeting, MeetingChange, Note
 from partnership.notifications.models import Delivery
+from territories.models import Commune, Programme
 from tests.clct.factories import ActionFactory, InvitationFactory, MeetingFactory, NoteFactory, committee
 from tests.factories import OfferFactory
 from tests.personas import client_as
@@ -240,6 +242,11 @@ def test_the_committee_page_shows_the_territory_at_a_glance(delegate):
     assert '<a href="/territoires/communes/19272-tulle/">Tulle</a>' in page or "Tulle</a>" in page
     assert offer.get_absolute_url() in page
     assert "/offres/?departement=19" in page
+    frr = Programme.objects.get(code="frr")
+    frr_count = Commune.objects.filter(departement="19", programmes__contains=["frr"]).count()
+    assert frr_count > views.GLANCE_LISTED  # so the page names some and links to the full list
+    assert f"{frr.name} : {frr_count} communes" in page
+    assert reverse("territories:programme", args=[frr.slug]) + "?departement=19" in page
 
 
 def test_meeting_filters_by_departement_status_and_period(delegate):
