@@ -3,6 +3,8 @@ administrators decide join requests, invite people, change roles and remove memb
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -150,7 +152,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return invalid_link(request, tokens.USED, what="invitation")
     user = request.user if isinstance(request.user, User) and request.user.is_active else None
-    has_account = user is None and User.objects.filter(email__iexact=found.email).exists()
+    # An account never confirmed cannot log in: its owner signs up through the invitation instead.
+    has_account = (
+        user is None and User.objects.filter(email__iexact=found.email, email_confirmed_at__isnull=False).exists()
+    )
     signup_form = SignUpForm(email=found.email) if user is None and not has_account else None
     refused = ""
     if request.method == "POST":
@@ -182,7 +187,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         "has_account": has_account,
         "form": signup_form,
         "error": refused,
-        "login_url": f"{reverse('accounts:login')}?next={request.path}",
+        "login_url": f"{reverse('accounts:login')}?next={quote(request.path)}",
     }
     return render(
         request,

@@ -304,7 +304,11 @@ def decide_join_request(*, join_request: JoinRequest, approve: bool, by: User) -
             "first_name": current.user.first_name,
             "organisation": organisation.name,
             "approved": approve,
-            "url": absolute_url("/espace-collectivite/" if approve else reverse("accounts:organisation-join")),
+            "url": absolute_url(
+                reverse("recruitment:organisation", kwargs={"organisation": organisation.pk})
+                if approve
+                else reverse("accounts:organisation-join")
+            ),
         },
     )
     return membership
@@ -332,7 +336,11 @@ def _notify_organisation_decision(organisation: Organisation, *, approved: bool,
                 "organisation": organisation.name,
                 "approved": approved,
                 "reason": reason,
-                "url": absolute_url("/espace-collectivite/" if approved else reverse("accounts:organisation-create")),
+                "url": absolute_url(
+                    reverse("recruitment:organisation", kwargs={"organisation": organisation.pk})
+                    if approved
+                    else reverse("accounts:organisation-create")
+                ),
             },
         )
 
@@ -462,8 +470,18 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
 
 @transaction.atomic
 def sign_up_by_invitation(*, invitation: Invitation, first_name: str, last_name: str, password: str) -> User:
-    """An invitee without an account: the account is created confirmed (the link proved the address) and joins."""
-    user = User.objects.create_user(invitation.email, password, first_name=first_name, last_name=last_name)
+    """An invitee without an account: the account is created confirmed (the link proved the address) and joins.
+
+    A sign-up of that address never confirmed is taken over the same way (as a second sign-up would)."""
+    user = (
+        User.objects.select_for_update().filter(email__iexact=invitation.email, email_confirmed_at__isnull=True).first()
+    )
+    if user is None:
+        user = User.objects.create_user(invitation.email, password, first_name=first_name, last_name=last_name)
+    else:
+        user.first_name, user.last_name, user.email_confirmed_at = first_name, last_name, timezone.now()
+        user.set_password(password)
+        user.save(update_fields=["first_name", "last_name", "email_confirmed_at", "password"])
     log_security_event("signup", subject_user_id=user.pk, invitation_id=invitation.pk)
     accept_invitation(invitation=invitation, user=user)
     return user

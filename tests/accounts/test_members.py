@@ -210,3 +210,19 @@ def test_the_members_page_has_bounded_queries(organisation, administrator, djang
 
     with django_assert_max_num_queries(12):
         assert client.get(members_url(organisation)).status_code == 200
+
+
+def test_an_invitee_who_signed_up_without_confirming_signs_up_through_the_link(
+    client, organisation, administrator, django_capture_on_commit_callbacks
+):
+    pending = User.objects.create_user(GUEST, "le mot de passe d’un autre", email_confirmed_at=None)
+    invite(client_as(administrator), organisation, django_capture_on_commit_callbacks)
+    link = last_link(GUEST, containing="/invitation/")
+
+    assert "Créer votre compte" in client.get(link).content.decode()
+    client.post(link, {"first_name": "Léa", "last_name": "Roux", "password": PASSWORD})
+
+    pending.refresh_from_db()
+    assert pending.check_password(PASSWORD) and pending.email_confirmed_at is not None
+    assert Membership.objects.filter(user=pending, organisation=organisation).exists()
+    assert User.objects.filter(email=GUEST).count() == 1
