@@ -72,6 +72,15 @@ class OfferFilterBackend(FilterBackend):
     """The search page's filter set, on the search page's normalised parameters."""
 
     def get_filterset_kwargs(self, request, queryset, view):
+        # The page takes an empty value as « not given »; the API says so instead of guessing.
+        blank = sorted(
+            name
+            for name in ApiOfferFilterSet.base_filters
+            if any(not value.strip() or value != value.strip() for value in request.query_params.getlist(name))
+        )
+        if blank:
+            message = "Valeur vide ou entourée d’espaces : retirez ce paramètre ou donnez-lui une valeur."
+            raise ValidationError(dict.fromkeys(blank, [message]))
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["data"] = _query_dict(normalised_params(request.query_params))
         return kwargs

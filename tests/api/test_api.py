@@ -102,6 +102,13 @@ def test_a_bad_parameter_is_refused_in_french(client):
     assert "durée" in body["duree_min"][0]
 
 
+def test_an_empty_value_is_refused_not_guessed(client):
+    response = client.get("/api/v1/offres/?niveau=&type=vte")
+    assert response.status_code == 400
+    assert list(response.json()) == ["niveau"]
+    assert client.get("/api/v1/offres/?type=%20vte").status_code == 400
+
+
 def test_the_list_costs_a_bounded_number_of_queries(client, offers, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert len(client.get("/api/v1/offres/?taille=100&commune=19272&rayon=200").json()["results"]) > 5
