@@ -92,7 +92,8 @@ class SearchResults:
 def facet_choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "type": list(OfferKind.choices),
-        "programme": list(programmes.short_names().items()),
+        # In full (« Quartiers prioritaires de la politique de la ville », not « QPV »): issue 14.
+        "programme": [(programme.code, programme.name) for programme in programmes.programmes()],
         "region": geo_names.region_choices(),
         "contrat": list(Contract.choices),
     }
@@ -314,9 +315,15 @@ def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> Search
             rows = ordered(filterset, Offer.objects.filter(pk__in=ids)).select_related("commune").only(*RESULT_FIELDS)
             results.offers = list(rows) if ids else []
         short_names = programmes.short_names()
+        names = {programme.code: programme.name for programme in programmes.programmes()}
         for offer in results.offers:
             offer.distance = getattr(offer, "distance", None)  # type: ignore[attr-defined]
-            offer.programme_labels = [short_names.get(code, code) for code in offer.programmes]  # type: ignore[attr-defined]
+            offer.programme_labels = [  # type: ignore[attr-defined]
+                # (label, its expansion when the label is an acronym such as « QPV » or « FRR », else "")
+                (short, names.get(code, "") if short.isupper() else "")
+                for code in offer.programmes
+                for short in [short_names.get(code, code)]
+            ]
     return results
 
 

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from psycopg import sql
 
 from partnership.db import allow_long_statements
+from partnership.formatting import APOSTROPHE
 from territories import programmes
 from territories.enums import RURAL_DENSITY_LEVELS, FrrLevel, NameType, ProgrammeCode
 from territories.models import (
@@ -169,15 +170,23 @@ def name_type(value: str) -> int:
     return int(value)
 
 
+def display_name(name: str) -> str:
+    """A name as the portal writes it: the French apostrophe ’ for INSEE's straight one (« Côte-d’Or »,
+    « Provence-Alpes-Côte d’Azur »); matching is unaffected (`search_name` reads both the same way)."""
+    return name.replace("'", APOSTROPHE)
+
+
 def region_row(record: Record) -> Row:
-    return (record["code"], record["nom"], slugify(record["nom"]), record["zone"], name_type(record["tncc"]))
+    name = display_name(record["nom"])
+    return (record["code"], name, slugify(name), record["zone"], name_type(record["tncc"]))
 
 
 def departement_row(record: Record) -> Row:
+    name = display_name(record["nom"])
     return (
         record["code"],
-        record["nom"],
-        slugify(record["nom"]),
+        name,
+        slugify(name),
         record["region"],
         record["zone"],
         name_type(record["tncc"]),
@@ -185,20 +194,25 @@ def departement_row(record: Record) -> Row:
 
 
 def epci_row(record: Record) -> Row:
-    return (record["siren"], record["nom"], record["type"], parse_int(record["population_totale"]))
+    return (record["siren"], display_name(record["nom"]), record["type"], parse_int(record["population_totale"]))
 
 
 def territoire_industrie_row(record: Record) -> Row:
-    return (record["id_ti"], record["lib_ti"])
+    return (record["id_ti"], display_name(record["lib_ti"]))
 
 
 def qpv_row(record: Record) -> Row:
-    return (record["code_qp"], record["lib_qp"], parse_float(record["lat_approx"]), parse_float(record["lon_approx"]))
+    return (
+        record["code_qp"],
+        display_name(record["lib_qp"]),
+        parse_float(record["lat_approx"]),
+        parse_float(record["lon_approx"]),
+    )
 
 
 def commune_fields(record: Record, centre: Record) -> dict[str, Any]:
     """The COG part of a commune (cog/communes.csv + its point), programmes left at their defaults."""
-    name = record["nom"]
+    name = display_name(record["nom"])
     return {
         "code": record["code_insee"],
         "name": name,

@@ -34,3 +34,16 @@ def test_abbr_filter():
 def test_search_filters_link_to_the_glossary(client):
     html = client.get("/offres/").content.decode()
     assert '<a href="/glossaire/">Que veulent dire VTE, VTA, QPV… ? Le glossaire</a>' in html
+
+
+def test_filters_name_every_programme_in_full_and_cards_expand_their_tags(client):
+    from territories import programmes
+    from tests.offers.factories import OfferFactory
+
+    OfferFactory(title="Chef de projet", commune="19272")  # Tulle: ACV, Territoire d’industrie, FRR…
+    html = client.get("/offres/").content.decode()
+    for programme in programmes.programmes():
+        assert f'<label class="fr-label" for="programme-{programme.code}">{programme.name} <span' in html
+    results = html.split('id="resultats"')[1]
+    assert '<abbr title="France Ruralités Revitalisation">FRR</abbr>' in results
+    assert '<p class="fr-tag fr-tag--sm">Action cœur de ville</p>' in results  # no acronym, no <abbr>

