@@ -382,6 +382,20 @@ ROUTES |= {
         ),
     ),
     "recruitment:application-cv": space_page(pk="application"),
+    # Administrators of the organisation only (a plain member: 403); a delete is a write.
+    "recruitment:application-export": Route(
+        get=members_only(200) | {"member": 403}, post=everyone(405), kwargs=space(pk="application")
+    ),
+    "recruitment:application-delete": Route(
+        get=everyone(405),
+        post=members_only(REDIRECT) | {"member": 403},
+        kwargs=space(pk="application"),
+        writes=("administrator",),
+        login_next=lambda w: reverse(
+            "recruitment:application",
+            kwargs={"organisation": w.organisation.pk, "pk": recruitment_world(w)["application"]},
+        ),
+    ),
     "moderation:queue": STAFF_PAGE,
     "moderation:offer": Route(
         get=moderation(200), post=everyone(405), kwargs=lambda w: {"pk": recruitment_world(w)["published"]}

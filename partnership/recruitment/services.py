@@ -318,3 +318,15 @@ def triage(*, application: Application, status: str, actor: User, send_reply: bo
     application.save(update_fields=fields)
     log_security_event("application_triaged", application_id=application.pk, status=status, by_user_id=actor.pk)
     return application
+
+
+@transaction.atomic
+def delete_application(*, application: Application, actor: User) -> None:
+    """Delete an application and its CV at the candidate's request."""
+    log_security_event(
+        "application_deleted",
+        application_id=application.pk,
+        organisation_id=application.posting.organisation_id,
+        by_user_id=actor.pk,
+    )
+    application.delete()

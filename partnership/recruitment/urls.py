@@ -17,6 +17,14 @@ urlpatterns = [
     path("<int:organisation>/candidatures/<int:pk>/", applications.application_detail, name="application"),
     path("<int:organisation>/candidatures/<int:pk>/suivi/", applications.application_triage, name="application-triage"),
     path("<int:organisation>/candidatures/<int:pk>/cv/", applications.application_cv, name="application-cv"),
+    path(
+        "<int:organisation>/candidatures/<int:pk>/export/", applications.application_export, name="application-export"
+    ),
+    path(
+        "<int:organisation>/candidatures/<int:pk>/supprimer/",
+        applications.application_delete,
+        name="application-delete",
+    ),
 ]
 
 # Candidates apply to a collectivité's offer here (no account needed).

@@ -181,3 +181,28 @@ def test_members_triage_and_may_send_the_templated_reply(posting, member, django
     assert application.status == ApplicationStatus.DECLINED and application.replied_at is not None
     assert [m.to for m in mail.outbox] == [[application.email]]
     assert "n’a pas retenu votre candidature" in mail.outbox[0].body
+
+
+def test_an_administrator_exports_and_deletes_an_application_on_request(
+    posting, administrator, member, caplog, settings
+):
+    import json
+    import zipfile
+
+    application = ApplicationFactory(posting=posting, name="Alex Dupont")
+    kwargs = {"organisation": posting.organisation_id, "pk": application.pk}
+    assert client_as(member).get(reverse("recruitment:application-export", kwargs=kwargs)).status_code == 403
+    response = client_as(administrator).get(reverse("recruitment:application-export", kwargs=kwargs))
+    assert response["Content-Disposition"] == f'attachment; filename="candidature-{application.pk}.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert json.loads(archive.read(f"candidature-{application.pk}.json"))["nom"] == "Alex Dupont"
+    assert archive.read(f"candidature-{application.pk}.pdf").startswith(b"%PDF-")
+
+    cv_file = Path(settings.RECRUITMENT_CV_DIR) / application.cv.name
+    assert client_as(member).post(reverse("recruitment:application-delete", kwargs=kwargs)).status_code == 403
+    assert Application.objects.exists()
+    with caplog.at_level("INFO", logger="security"):
+        client_as(administrator).post(reverse("recruitment:application-delete", kwargs=kwargs))
+    assert not Application.objects.exists()
+    assert not cv_file.exists()
+    assert any(record.getMessage() == "application_deleted" for record in caplog.records)

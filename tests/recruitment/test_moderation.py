@@ -39,6 +39,7 @@ def test_staff_publish_and_the_offer_is_searchable_at_once(
 ):
     client = client_as(None)
     assert submitted.offer.title not in client.get("/offres/?programme=acv").content.decode()
+    assert f"/offres/{submitted.pk}-" not in client.get("/sitemap-offres.xml").content.decode()
     with caplog.at_level("INFO", logger="security"), sending_on_commit(django_capture_on_commit_callbacks):
         response = decide(staff, submitted, action="publish")
     assert response.status_code == 302
@@ -55,8 +56,11 @@ def test_staff_publish_and_the_offer_is_searchable_at_once(
     assert "Votre offre est publiée" in mail.outbox[0].subject
     # Within a second: the cached search page is stale at commit.
     assert offer.title in client.get("/offres/?programme=acv").content.decode()
-    assert offer.title in client.get(offer.get_absolute_url()).content.decode()
+    page = client.get(offer.get_absolute_url()).content.decode()
+    assert offer.title in page
+    assert '"@type": "JobPosting"' in page or '"@type":"JobPosting"' in page
     assert offer.title in client.get("/offres/flux.rss").content.decode()
+    assert offer.get_absolute_url() in client.get("/sitemap-offres.xml").content.decode()
 
 
 def test_a_return_needs_a_reason_then_the_organisation_reads_it_edits_and_resubmits(

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from offers.enums import OfferStatus
 from partnership.accounts.access import member_required
-from partnership.accounts.models import Organisation, User
+from partnership.accounts.enums import Role
+from partnership.accounts.models import Membership, Organisation, User
 from partnership.recruitment import ratelimit, services
+from partnership.recruitment.exports import export_zip
 from partnership.recruitment.forms import ApplicationForm, TriageForm
 from partnership.recruitment.models import Application, Posting
 from partnership.recruitment.views.common import crumbs
@@ -93,6 +95,7 @@ def _application(organisation: Organisation, pk: int) -> Application:
 @member_required
 def application_detail(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     application = _application(organisation, pk)
+    assert isinstance(request.user, User)
     return render(
         request,
         "recruitment/application.html",
@@ -101,6 +104,9 @@ def application_detail(request: HttpRequest, organisation: Organisation, pk: int
             "application": application,
             "offer": application.posting.offer,
             "form": TriageForm(initial={"status": application.status}),
+            "is_administrator": Membership.objects.filter(
+                organisation=organisation, user=request.user, role=Role.ADMINISTRATOR
+            ).exists(),
             "breadcrumb": crumbs(organisation),
         },
     )
@@ -140,3 +146,30 @@ def application_cv(request: HttpRequest, organisation: Organisation, pk: int) ->
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_safe
+@member_required(administrator=True)
+def application_export(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    """A candidate's request for their data: the application and its CV, as a ZIP (administrators)."""
+    application = get_object_or_404(
+        Application.objects.select_related("posting__offer", "posting__organisation"),
+        posting__organisation=organisation,
+        pk=pk,
+    )
+    response = HttpResponse(export_zip([application]), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"candidature-{application.pk}.zip")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@member_required(administrator=True, form_page="recruitment:application")
+def application_delete(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    """A candidate's request to be forgotten: the application and its CV deleted now (administrators)."""
+    application = _application(organisation, pk)
+    assert isinstance(request.user, User)
+    services.delete_application(application=application, actor=request.user)
+    messages.success(request, "Candidature supprimée, avec son CV.")
+    return redirect("recruitment:organisation", organisation=organisation.pk)
