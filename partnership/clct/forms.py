@@ -12,15 +12,32 @@ from django.utils import timezone
 from partnership.accounts.models import User
 from partnership.clct.enums import MeetingStatus, Rsvp
 from partnership.clct.models import Committee, DelegateSettings, Invitation, Meeting
+from partnership.text import has_unsafe_characters
 from territories.codes import split_commune_label
 from territories.enums import ProgrammeCode
 from territories.models import Commune
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+UNSAFE = (
+    "Ce texte contient des caractères invisibles ou de contrôle : retirez-les (copiez le texte sans sa mise en forme)."
+)
+
+
+class SafeTextForm(forms.Form):
+    """Refuses control and bidirectional-override characters in every text field (partnership/text.py)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in list(data.items()):  # add_error removes the field from cleaned_data
+            if isinstance(value, str) and has_unsafe_characters(value):
+                self.add_error(name, UNSAFE)
+        return data
+
+
 TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(SafeTextForm):
     """A meeting's date in Paris time, its place or video link, agenda, documents, programmes and communes;
     when editing, its status and minutes too."""
 
@@ -200,7 +217,7 @@ class AttendanceForm(forms.Form):
         field.initial = [invitation.pk for invitation in meeting.invitations.all() if invitation.attended]
 
 
-class NoteForm(forms.Form):
+class NoteForm(SafeTextForm):
     text = forms.CharField(
         label="Nouvelle note",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -210,7 +227,7 @@ class NoteForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(SafeTextForm):
     title = forms.CharField(label="Action", max_length=300, error_messages={"required": "Décrivez l’action à mener."})
     owner = forms.ModelChoiceField(
         label="Responsable",

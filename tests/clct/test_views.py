@@ -310,3 +310,37 @@ def test_preferences_and_one_click_unsubscribe(delegate, client):
     prefs.refresh_from_db()
     assert not prefs.digest_subscribed and prefs.unsubscribed_at is not None
     assert client.post(url[:-3] + "xx/").status_code == 404
+
+
+def test_invisible_control_characters_are_refused(delegate, invitation):
+    response = client_as(delegate).post(
+        reverse("clct:meeting-note", args=[invitation.meeting.pk]), {"text": "Relancer\u202ela mairie"}
+    )
+    assert response.status_code == 400
+    assert "caractères invisibles ou de contrôle" in response.content.decode()
+    assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["clct:meetings", "clct:calendar", "clct:actions"])
+def test_list_pages_query_counts_do_not_grow(delegate, path, django_assert_max_num_queries):
+    client = client_as(delegate)
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(path) + "?periode=toutes").status_code == 200
+        return len(queries)
+
+    def add(number: int) -> None:
+        for _ in range(number):
+            meeting = InvitationFactory(delegate=delegate.delegate).meeting
+            ActionFactory(meeting=meeting, owner=delegate)
+
+    add(1)
+    one = count()
+    add(6)
+    assert count() == one
+    with django_assert_max_num_queries(12):
+        client.get(reverse(path))
