@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -148,6 +149,7 @@ def _context(offer: Offer, similar: list[Offer]) -> dict[str, Any]:
         "description": SafeString(clean_html(offer.description)),  # nosec B703 - nh3 allow-list sanitised
         "salary": salary_display(offer),
         "employer_kind": employer_kind_display(offer),
+        "apply_in_description": says_how_to_apply(offer.description),
         "working_time": working_time_display(offer),
         "remote_badge": offer.get_remote_display() if offer.remote != Remote.NONE else "",
         "programmes": list(Programme.objects.filter(code__in=offer.programmes)) if offer.programmes else [],
@@ -193,6 +195,15 @@ EMPLOYER_KIND_WORDS = {
     EmployerKind.PUBLIC: ("organisme public", ()),
     EmployerKind.OTHER: ("", ()),
 }
+
+
+# What a description that says how to apply holds: an address, a link, or words about applying.
+HOW_TO_APPLY = re.compile(r"candidat|postul|envoy|adress|@|https?://|www\.", re.IGNORECASE)
+
+
+def says_how_to_apply(description: str) -> bool:
+    """Whether the description seems to say how to apply: « Postuler » refers to it only then."""
+    return bool(HOW_TO_APPLY.search(description))
 
 
 def employer_kind_display(offer: Offer) -> str:

@@ -95,3 +95,20 @@ def test_offer_page_words(client):
     assert "(commune)" not in html
     assert "(epci)" not in html.lower().replace("(<abbr", "")
     assert html.count("brut annuel") == 1
+
+
+@pytest.mark.django_db
+def test_postuler_says_honestly_how_to_apply(client):
+    silent = OfferFactory(
+        apply_url="", apply_email="", source_url="", description="<p>Vous rejoignez une PME du territoire.</p>"
+    )
+    html = client.get(silent.get_absolute_url()).content.decode()
+    assert "figurent dans la description" not in html
+    assert (
+        "Cette offre n’indique pas comment postuler&nbsp;: contactez directement l’employeur, "
+        "Ateliers de Corrèze, à Tulle." in html
+    )
+    told = OfferFactory(
+        apply_url="", apply_email="", source_url="", description="<p>Envoyez votre candidature à la mairie.</p>"
+    )
+    assert "figurent dans la description ci-dessus" in client.get(told.get_absolute_url()).content.decode()

@@ -109,7 +109,9 @@ def test_page_without_salary_figures_or_apply_means_shows_what_exists(client):
     assert "Selon la grille de la fonction publique territoriale" in html
     assert "Postuler sur le site" not in html and "mailto:?subject" in html
     assert "mailto:rh" not in html
-    assert "Les modalités de candidature figurent dans la description" in html
+    # The description says nothing of how to apply: the page does not pretend it does (issue 14).
+    assert "Les modalités de candidature figurent dans la description" not in html
+    assert "Cette offre n’indique pas comment postuler" in html
 
 
 def test_page_has_no_inline_script_or_handler(client):
