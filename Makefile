@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test quality fix clean bench bench-feeds load
+.PHONY: install run manage test quality fix clean bench bench-feeds load
 
 install: $(STAMP)
 
@@ -17,6 +17,10 @@ $(STAMP): requirements.txt
 ## Web server, Celery worker and beat, on the configured or embedded PostgreSQL and Redis.
 run: install
 	$(BIN)/python scripts/run.py
+
+## A manage.py command on the servers `make run` uses, e.g. make manage ARGS="createsuperuser".
+manage: install
+	$(BIN)/python scripts/with_services.py --like-run $(BIN)/python manage.py $(ARGS)
 
 ## The whole test suite against real PostgreSQL and Redis (chromium installed first when missing, as root).
 test: install

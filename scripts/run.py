@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -51,6 +52,15 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise StopRequested(signal.Signals(signum).name)
+
+
+def healthy(port: int) -> bool:
+    """Whether the portal answers /healthz with 200 (its database and Redis reached), not just listens."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310  # nosec B310
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
 
 
 def env_flag(env: dict[str, str], name: str) -> bool:
@@ -151,7 +161,7 @@ def main() -> int:
                 if code is not None:
                     say(f"{child.name} exited unexpectedly (status {code}): stopping everything")
                     return 1
-            if not announced and port_open("127.0.0.1", port):
+            if not announced and healthy(port):
                 announced = True
                 say(f"up in {time.monotonic() - started:.1f}s")
                 print(f"\n    Talents des territoires: http://127.0.0.1:{port}/   (Ctrl-C to stop)\n", flush=True)
