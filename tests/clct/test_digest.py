@@ -181,3 +181,21 @@ def test_weeks_are_iso_weeks_in_paris_time():
     assert Week.parse("2026-w53").monday == dt.date(2026, 12, 28)
     with pytest.raises(ValueError):
         Week.parse("2027-W53")
+
+
+def test_the_digest_html_is_accessible_and_readable(delegate, seeded, settings):
+    from tests.notifications.htmlcheck import HEX, EmailHtml, contrast
+
+    digest.send_digest(delegate_id=delegate.delegate.pk, week=WEEK)
+    delivery = Delivery.objects.get(purpose=Purpose.CLCT_DIGEST)
+    page = EmailHtml(delivery.body_html)
+    assert page.lang == "fr"
+    assert page.title == delivery.subject
+    levels = [level for level, _ in page.headings]
+    assert levels.count(1) == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert page.forbidden == []
+    assert page.links and all(href.startswith(settings.SITE_URL) and label for href, label in page.links)
+    assert all(HEX.match(colour) for colour in page.colours)
+    for text in page.texts:
+        assert text.colour and text.background, f"{text.text!r} has no explicit colours"
+        assert contrast(text.colour, text.background) >= 4.5, f"{text.text!r}: {text.colour} on {text.background}"
