@@ -244,9 +244,7 @@ class ModerationForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Suivi de la candidature", choices=ApplicationStatus.choices, widget=forms.RadioSelect
-    )
+    status = forms.ChoiceField(label="Où en est-elle ?", choices=ApplicationStatus.choices, widget=forms.RadioSelect)
     send_reply = forms.BooleanField(
         label="Envoyer au candidat la réponse type",
         required=False,
