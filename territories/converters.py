@@ -4,6 +4,8 @@ are those of `territories.codes`, upper case as the portal writes codes."""
 
 from __future__ import annotations
 
+from django.urls import register_converter
+
 from territories.codes import COMMUNE_CODE_PATTERN, DEPARTEMENT_CODE_PATTERN, REGION_CODE_PATTERN
 
 
@@ -33,3 +35,9 @@ class RegionCode(_Code):
     """Two digits, or three for the overseas collectivities (975…989), which the COG lists as régions."""
 
     regex = REGION_CODE_PATTERN
+
+
+# Registered once, when this module is first imported (by any URL module that uses them).
+register_converter(CommuneCode, "commune")
+register_converter(DepartementCode, "departement")
+register_converter(RegionCode, "region")

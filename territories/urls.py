@@ -1,10 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from territories import converters, views
-
-register_converter(converters.CommuneCode, "commune")
-register_converter(converters.DepartementCode, "departement")
-register_converter(converters.RegionCode, "region")
+from territories import converters, views  # noqa: F401  # converters registers <commune:…>, <departement:…>, <region:…>
 
 app_name = "territories"
 

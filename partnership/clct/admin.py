@@ -7,8 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import HttpRequest
 
 from partnership.clct.models import Committee, DelegateSettings
+from territories.codes import is_departement_code
 
 
 class CommitteeForm(forms.ModelForm):
@@ -43,6 +46,13 @@ class CommitteeAdmin(admin.ModelAdmin):
         "secretariat",
         "secretariat_email",
     )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Committee | None:
+        """A committee's key is its département's code: anything else (a NUL byte, 10,000 characters)
+        is no committee, answered as the admin answers a missing one, before any query."""
+        if from_field is None and not is_departement_code(unquote(object_id)):
+            return None
+        return super().get_object(request, object_id, from_field)
 
     def has_add_permission(self, request: object) -> bool:
         return False  # one per département, created by import_territories

@@ -33,7 +33,6 @@ def test_a_form_without_its_csrf_token_gets_the_french_page(caplog):
         ("post", "/offres/", "GET"),
         ("put", "/territoires/", "GET"),
         ("delete", "/", "GET"),
-        ("get", "/deconnexion/", "POST, OPTIONS"),
     ],
 )
 def test_a_method_the_page_does_not_take_gets_the_french_405(client, method, path, allow):
