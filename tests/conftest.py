@@ -29,6 +29,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         set_statement_timeout(settings.DB_BACKGROUND_STATEMENT_TIMEOUT_MS)
 
 
+@pytest.fixture(scope="module")
+def territories_present(django_db_setup, django_db_blocker) -> None:
+    """For tests outside pytest-django's transactions (real Celery workers), which run after the
+    transactional tests: the flush that ends each of those empties every table, the session's
+    territories included. Import them again when they are gone."""
+    from territories.models import Region
+
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():
+            set_statement_timeout(settings.DB_BACKGROUND_STATEMENT_TIMEOUT_MS)
+            try:
+                call_command("import_territories", verbosity=0)
+            finally:
+                set_statement_timeout(settings.DB_STATEMENT_TIMEOUT_MS)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Forget cached pages between tests, without touching the rest of Redis (Celery's queues)."""

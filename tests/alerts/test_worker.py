@@ -37,7 +37,7 @@ EMAIL = "alerte-worker@example.org"
 
 
 @pytest.fixture(scope="module")
-def db_access(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def db_access(django_db_setup: None, territories_present: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         try:
             yield

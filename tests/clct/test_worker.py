@@ -36,7 +36,7 @@ EMAILS = [f"digest-worker-{n}@apec.fr" for n in range(3)]
 
 
 @pytest.fixture(scope="module")
-def delegates(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[Delegate]]:
+def delegates(django_db_setup: None, territories_present: None, django_db_blocker: Any) -> Iterator[list[Delegate]]:
     with django_db_blocker.unblock():
         made = [DelegateFactory(user__email=email) for email in EMAILS]
         for delegate in made:  # an empty week still sends a (short) digest: nothing else to seed
