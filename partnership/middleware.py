@@ -4,7 +4,8 @@ import logging
 from collections.abc import Callable
 
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import add_never_cache_headers
 from psycopg.errors import QueryCanceled
 
@@ -82,3 +83,14 @@ class ResponseDefaultsMiddleware:
             response = method_not_allowed(request, response)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class HtmlGZipMiddleware(GZipMiddleware):
+    """Compresses HTML pages for browsers that accept it (issue 14); other responses are left alone:
+    static files come precompressed from WhiteNoise, and API clients that send `Accept-Encoding`
+    without decoding (schemathesis through the WSGI client) keep reading plain JSON."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "partnership.observability.RequestIdMiddleware",
     # Pages compressed for browsers that accept it (issue 14: « HTML not compressed »); the CSRF
     # token is masked per response, so BREACH learns nothing from it. Static files: WhiteNoise.
-    "django.middleware.gzip.GZipMiddleware",
+    "partnership.middleware.HtmlGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # the API only (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",

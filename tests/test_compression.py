@@ -19,3 +19,9 @@ def test_pages_are_compressed(client, path):
 def test_uncompressed_without_accept_encoding(client):
     response = client.get("/")
     assert not response.has_header("Content-Encoding")
+
+
+def test_json_is_left_alone(client):
+    response = client.get("/api/v1/communes/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
