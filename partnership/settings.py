@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.site",
+                "partnership.context_processors.spaces",
             ],
             # Cached templates even in debug-less development: parsing is the
             # dominant cost of a DSFR page.
