@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from partnership.db import set_statement_timeout
+from tests.feeds.test_worker_faults import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -70,12 +71,13 @@ def test_workers_and_beat_switch_to_the_background_timeout(settings):
     assert statement_timeout() == web_timeout(settings)
 
 
+@pytest.mark.django_db  # the command connects to the test database, which exists whatever DATABASE_URL names
 def test_management_commands_run_under_the_background_timeout():
     script = "from django.db import connection; c = connection.cursor(); c.execute('SHOW statement_timeout'); "
     script += "print(c.fetchone()[0])"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
-        env={**os.environ, "SECRET_KEY": "x", "DEBUG": "0"},
+        env={**os.environ, "SECRET_KEY": "x", "DEBUG": "0", "DATABASE_URL": database_url()},
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -33,7 +33,7 @@ def test_index_finds_a_commune_without_javascript(client):
     html = html_of(client.get("/territoires/", {"q": "egleton"}))
     assert '<a href="/territoires/communes/19073/">Égletons</a>' in html
     html = html_of(client.get("/territoires/", {"q": "xqzwv"}))
-    assert "Aucune commune ne correspond à « xqzwv »" in html
+    assert "Aucune commune ne correspond à «&nbsp;xqzwv&nbsp;»" in html
 
 
 def test_commune_tulle(client, django_assert_max_num_queries):
@@ -48,7 +48,7 @@ def test_commune_tulle(client, django_assert_max_num_queries):
     assert 'content="Tulle, commune de la Corrèze : population' in html
     assert "19000" in html
     assert "CA Tulle Agglo" in html and "(communauté d’agglomération, numéro <abbr" in html
-    assert "Territoire d’industrie « Brive – Tulle – Périgord Noir »" in html
+    assert "Territoire d’industrie «&nbsp;Brive – Tulle – Périgord Noir&nbsp;»" in html
     assert '<a href="/territoires/programmes/action-coeur-de-ville/">Action cœur de ville</a>' in html
     assert "signée le 12 décembre 2023" in html
     assert "Entrées de ville" in html
