@@ -64,6 +64,9 @@ def test_search_with_htmx(browser_page: BrowserPage, search_offers: list[Any]) -
     page = browser_page.page
     browser_page.goto("/offres/")
     page.wait_for_function("() => window.htmx !== undefined")
+    # The map below the results loads itself once in view: let it finish, or the swap below removes
+    # it mid-request and htmx logs the aborted request as console errors (seen once in CI).
+    page.wait_for_load_state("networkidle")
     assert page.locator("#nombre-offres").inner_text() == "3 offres"
     old_results = page.locator("#resultats").element_handle()
 
