@@ -83,9 +83,14 @@ def client_ip(request: HttpRequest) -> str:
     return remote[:64]
 
 
+def digest(salt: str, value: str) -> str:
+    """A keyed hash of an address or an IP, for a cache key: the value itself is never stored."""
+    return salted_hmac(salt, value, algorithm="sha256").hexdigest()[:32]
+
+
 def subject(request: HttpRequest, email: str) -> Subject:
-    email_digest = salted_hmac(_KEY_SALT, UserManager.canonical_email(email), algorithm="sha256").hexdigest()[:32]
-    ip_digest = salted_hmac(_KEY_SALT, client_ip(request), algorithm="sha256").hexdigest()[:32]
+    email_digest = digest(_KEY_SALT, UserManager.canonical_email(email))
+    ip_digest = digest(_KEY_SALT, client_ip(request))
     return Subject(email_key=f"login-failures:email:{email_digest}", ip_key=f"login-failures:ip:{ip_digest}")
 
 
@@ -102,21 +107,23 @@ def blocked(who: Subject) -> Block | None:
     return None
 
 
-def _count(key: str) -> int:
+def count(key: str, window: int = WINDOW_SECONDS) -> int:
+    """Count one event under `key` in a fixed window of `window` seconds started by the first one;
+    returns the count so far. The counter of every limiter of the site (logins, applications, alerts)."""
     # `add` starts the window only if none is running; `incr` keeps the key's expiry.
-    if cache.add(key, 1, WINDOW_SECONDS):
+    if cache.add(key, 1, window):
         return 1
     try:
         return int(cache.incr(key))
     except ValueError:  # the window ended between `add` and `incr`
-        cache.add(key, 1, WINDOW_SECONDS)
+        cache.add(key, 1, window)
         return 1
 
 
 def record_failure(who: Subject) -> Block | None:
     """Count one refused password; returns the lock it started, if any."""
-    _count(who.ip_key)
-    if _count(who.email_key) < MAX_FAILURES_PER_EMAIL:
+    count(who.ip_key)
+    if count(who.email_key) < MAX_FAILURES_PER_EMAIL:
         return None
     level = int(cache.get(who.level_key, 0))
     seconds = LOCK_STEPS_SECONDS[min(level, len(LOCK_STEPS_SECONDS) - 1)]
@@ -141,6 +148,6 @@ def blocked_ip(who: Subject) -> Block | None:
 def count_request(who: Subject, action: str) -> bool:
     """Count a request that sends an e-mail (`action`: "signup", "reset") on the IP's counter; True when the
     address may receive one more e-mail of that kind in this window."""
-    _count(who.ip_key)
+    count(who.ip_key)
     address_key = who.email_key.replace("login-failures:", f"mail-requests:{action}:", 1)
-    return _count(address_key) <= MAX_EMAILS_PER_ADDRESS
+    return count(address_key) <= MAX_EMAILS_PER_ADDRESS

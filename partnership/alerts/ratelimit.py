@@ -5,24 +5,19 @@ whose IP reading and counter this reuses). The address is never stored: its keye
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from partnership.accounts.models import UserManager
-from partnership.accounts.ratelimit import WINDOW_SECONDS, _count, client_ip
+from partnership.accounts.ratelimit import WINDOW_SECONDS, client_ip, count, digest
 
 MAX_PER_IP = 10
 MAX_PER_EMAIL = 3
 _SALT = "partnership.alerts.ratelimit"
 
 
-def _digest(value: str) -> str:
-    return salted_hmac(_SALT, value, algorithm="sha256").hexdigest()[:32]
-
-
 def over_limit(request: HttpRequest, email: str) -> int | None:
     """Count this request; the seconds to wait when it is one too many (per IP or per address)."""
-    ip_count = _count(f"alert-requests:ip:{_digest(client_ip(request))}")
-    email_count = _count(f"alert-requests:email:{_digest(UserManager.canonical_email(email))}")
+    ip_count = count(f"alert-requests:ip:{digest(_SALT, client_ip(request))}")
+    email_count = count(f"alert-requests:email:{digest(_SALT, UserManager.canonical_email(email))}")
     if ip_count > MAX_PER_IP or email_count > MAX_PER_EMAIL:
         return WINDOW_SECONDS
     return None

@@ -1,24 +1,22 @@
 """Applications accepted per hour from one IP and to one offer (spam and abuse; no CAPTCHA service).
 
-Counted in the cache (Redis) in fixed windows of an hour, like the login limiter
-(`partnership.accounts.ratelimit`, whose `client_ip` reads the address); the IP is kept as a keyed hash."""
+Counted in the cache (Redis) in fixed windows of an hour by the login limiter's counter
+(`partnership.accounts.ratelimit`, which also reads the address); the IP is kept as a keyed hash."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
-from partnership.accounts.ratelimit import client_ip
+from partnership.accounts.ratelimit import client_ip, count, digest
 
 WINDOW_SECONDS = 3600
 _SALT = "partnership.recruitment.ratelimit"
 
 
 def _keys(request: HttpRequest, offer_id: int) -> tuple[str, str]:
-    ip = salted_hmac(_SALT, client_ip(request), algorithm="sha256").hexdigest()[:32]
-    return f"applications:ip:{ip}", f"applications:offer:{offer_id}"
+    return f"applications:ip:{digest(_SALT, client_ip(request))}", f"applications:offer:{offer_id}"
 
 
 def blocked(request: HttpRequest, offer_id: int) -> bool:
@@ -31,10 +29,6 @@ def blocked(request: HttpRequest, offer_id: int) -> bool:
 
 
 def record(request: HttpRequest, offer_id: int) -> None:
-    """Count one application received (`add` starts a window, `incr` keeps its expiry)."""
+    """Count one application received."""
     for key in _keys(request, offer_id):
-        if not cache.add(key, 1, WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # the window ended in between
-                cache.add(key, 1, WINDOW_SECONDS)
+        count(key, WINDOW_SECONDS)
