@@ -103,9 +103,19 @@ def _member(*, administrator: bool) -> Check:
             raise _out_of_scope(request, "organisation")
         if administrator and membership.role != Role.ADMINISTRATOR:
             raise PermissionDenied
+        request.membership = membership  # type: ignore[attr-defined]  # read by `current_membership`
         return {**kwargs, "organisation": membership.organisation}
 
     return check
+
+
+def current_membership(request: HttpRequest) -> Membership:
+    """The membership `member_required` found for this request's organisation: its role, without a
+    second query."""
+    membership = getattr(request, "membership", None)
+    if not isinstance(membership, Membership):
+        raise LookupError("current_membership() is for views under member_required")
+    return membership
 
 
 def _delegate(request: HttpRequest, user: User, kwargs: dict[str, Any]) -> dict[str, Any]:

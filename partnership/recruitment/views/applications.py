@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from offers.enums import OfferStatus
-from partnership.accounts.access import member_required
+from partnership.accounts.access import current_membership, member_required
 from partnership.accounts.enums import Role
-from partnership.accounts.models import Membership, Organisation, User
+from partnership.accounts.models import Organisation, User
 from partnership.recruitment import ratelimit, services
 from partnership.recruitment.exports import export_zip
 from partnership.recruitment.forms import ApplicationForm, TriageForm
@@ -95,7 +95,6 @@ def _application(organisation: Organisation, pk: int) -> Application:
 @member_required
 def application_detail(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     application = _application(organisation, pk)
-    assert isinstance(request.user, User)
     return render(
         request,
         "recruitment/application.html",
@@ -104,9 +103,7 @@ def application_detail(request: HttpRequest, organisation: Organisation, pk: int
             "application": application,
             "offer": application.posting.offer,
             "form": TriageForm(initial={"status": application.status}),
-            "is_administrator": Membership.objects.filter(
-                organisation=organisation, user=request.user, role=Role.ADMINISTRATOR
-            ).exists(),
+            "is_administrator": current_membership(request).role == Role.ADMINISTRATOR,
             "breadcrumb": crumbs(organisation),
         },
     )
