@@ -206,3 +206,11 @@ def test_an_administrator_exports_and_deletes_an_application_on_request(
     assert not Application.objects.exists()
     assert not cv_file.exists()
     assert any(record.getMessage() == "application_deleted" for record in caplog.records)
+
+
+def test_only_administrators_are_offered_the_export_and_deletion(posting, administrator, member):
+    application = ApplicationFactory(posting=posting)
+    url = reverse("recruitment:application", kwargs={"organisation": posting.organisation_id, "pk": application.pk})
+
+    assert "Exporter la candidature (ZIP)" in client_as(administrator).get(url).content.decode()
+    assert "Exporter la candidature (ZIP)" not in client_as(member).get(url).content.decode()
