@@ -1,15 +1,27 @@
-/* A commune field of a form (`<input data-commune-autocomplete data-autocomplete-url="…">`): the
-   commune autocomplete of the territories (/territoires/communes/autocomplete/) as an ARIA 1.2
-   combobox with a listbox. Choosing a commune writes its label « Tulle (19) », which the server
-   reads back; without this file the field takes a name or an INSEE code just the same. No inline
-   script or style attribute: ready for a strict CSP. (The search page has its own, in search.js.) */
+/* The commune combobox of the site: the territories' autocomplete (/territoires/communes/autocomplete/)
+   as an ARIA 1.2 combobox with a listbox, on any `<input data-autocomplete-url="…">` inside a DSFR
+   `.fr-input-group`. One implementation for every page:
+
+   - a form field (`<input data-commune-autocomplete …>`) is enhanced when this file loads: choosing
+     a commune writes its label « Tulle (19) », which the server reads back;
+   - the search page (search.js) calls `window.tdtCommuneCombobox(input, options)` with its own
+     option text and what a choice does (an INSEE code in a hidden field, then a search).
+
+   Without this file the fields take a name or an INSEE code just the same. No inline script or
+   style attribute: ready for a strict CSP (styles are set through the CSSOM). */
 (function () {
   "use strict";
 
-  function enhance(input, number) {
+  function label(commune) { return commune.nom + " (" + commune.departement + ")"; }
+
+  /* options: optionText(commune), onChoose(commune), onInput(), idPrefix. Returns { isOpen() }. */
+  function combobox(input, options) {
+    options = options || {};
     var url = input.getAttribute("data-autocomplete-url");
     var group = input.closest(".fr-input-group");
-    if (!url || !group || !window.fetch) return;
+    if (!url || !group || !window.fetch) return null;
+    var optionText = options.optionText || function (commune) { return label(commune) + " – " + commune.code; };
+    var idPrefix = options.idPrefix || input.id + "-option-";
 
     var list = document.createElement("ul");
     list.id = input.id + "-liste";
@@ -40,8 +52,6 @@
     var timer = null;
     var controller = null;
 
-    function label(commune) { return commune.nom + " (" + commune.departement + ")"; }
-
     function close() {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
@@ -50,35 +60,37 @@
     }
 
     function highlight(index) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (option, i) {
+      var items = list.querySelectorAll("[role=option]");
+      items.forEach(function (option, i) {
         option.setAttribute("aria-selected", i === index ? "true" : "false");
         option.style.background = i === index ? "var(--background-action-low-blue-france, #e3e3fd)" : "";
       });
       active = index;
-      if (index >= 0 && options[index]) {
-        input.setAttribute("aria-activedescendant", options[index].id);
-        options[index].scrollIntoView({ block: "nearest" });
+      if (index >= 0 && items[index]) {
+        input.setAttribute("aria-activedescendant", items[index].id);
+        items[index].scrollIntoView({ block: "nearest" });
       } else {
         input.removeAttribute("aria-activedescendant");
       }
     }
 
     function choose(index) {
-      if (!results[index]) return;
-      input.value = label(results[index]);
+      var commune = results[index];
+      if (!commune) return;
+      input.value = label(commune);
       close();
+      if (options.onChoose) options.onChoose(commune);
     }
 
     function render() {
       list.textContent = "";
       results.forEach(function (commune, i) {
         var option = document.createElement("li");
-        option.id = input.id + "-option-" + number + "-" + i;
+        option.id = idPrefix + i;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         Object.assign(option.style, { padding: "0.5rem 1rem", cursor: "pointer", margin: "0" });
-        option.textContent = label(commune) + " – " + commune.code;
+        option.textContent = optionText(commune);
         option.addEventListener("mousedown", function (event) { event.preventDefault(); });
         option.addEventListener("click", function () { choose(i); });
         list.appendChild(option);
@@ -101,6 +113,7 @@
     }
 
     input.addEventListener("input", function () {
+      if (options.onInput) options.onInput();
       clearTimeout(timer);
       timer = setTimeout(lookup, 200);
     });
@@ -124,7 +137,11 @@
     });
 
     input.addEventListener("blur", function () { setTimeout(close, 100); });
+    return { isOpen: function () { return !list.hidden; } };
   }
 
-  document.querySelectorAll("input[data-commune-autocomplete]").forEach(enhance);
+  window.tdtCommuneCombobox = combobox;
+  document.querySelectorAll("input[data-commune-autocomplete]").forEach(function (input, number) {
+    combobox(input, { idPrefix: input.id + "-option-" + number + "-" });
+  });
 })();

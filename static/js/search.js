@@ -1,5 +1,5 @@
-/* Offer search (/offres/): commune autocomplete (ARIA 1.2 combobox with a listbox) and tidy
-   htmx URLs. The page works without this file: the commune input then takes a name or an INSEE
+/* Offer search (/offres/): the commune combobox of commune-field.js with an INSEE code sent, and
+   tidy htmx URLs. The page works without this file: the commune input then takes a name or an INSEE
    code, resolved by the server. No inline script, no eval: ready for a strict CSP. */
 (function () {
   "use strict";
@@ -46,11 +46,9 @@
     }, 0);
   }, true);
 
-  /* --- Commune autocomplete ----------------------------------------------------------------- */
+  /* --- Commune autocomplete (commune-field.js) ------------------------------------------------ */
   var input = document.getElementById("filtre-commune");
-  if (!input || !window.fetch) return;
-  var url = input.getAttribute("data-autocomplete-url");
-  var group = input.closest(".fr-input-group");
+  if (!input || !window.tdtCommuneCombobox) return;
 
   /* The visible input keeps what the user reads ("Tulle (19)"); a hidden input sends the INSEE
      code once a commune is chosen, or the typed text otherwise. */
@@ -58,129 +56,25 @@
   hidden.type = "hidden";
   hidden.name = "commune";
   hidden.value = input.getAttribute("data-code") || input.value;
+
+  var commune = window.tdtCommuneCombobox(input, {
+    idPrefix: "filtre-commune-option-",
+    optionText: function (commune) {
+      return commune.nom + " (" + commune.departement + ")" +
+        (commune.codes_postaux && commune.codes_postaux.length ? " – " + commune.codes_postaux[0] : "");
+    },
+    onInput: function () { hidden.value = input.value; },
+    onChoose: function (chosen) {
+      hidden.value = chosen.code;
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+  if (!commune) return;
   input.removeAttribute("name");
   input.after(hidden);
 
-  var list = document.createElement("ul");
-  list.id = "filtre-commune-liste";
-  list.className = "tdt-listbox";
-  list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Communes proposées");
-  list.hidden = true;
-  /* Styled through the CSSOM (allowed by a strict CSP, unlike style attributes). */
-  group.style.position = "relative";
-  Object.assign(list.style, {
-    position: "absolute", zIndex: "1000", left: "0", right: "0", margin: "0", padding: "0", listStyle: "none",
-    maxHeight: "18rem", overflowY: "auto", background: "var(--background-default-grey, #fff)",
-    border: "1px solid var(--border-default-grey, #ddd)", boxShadow: "0 6px 18px rgba(0, 0, 18, 0.16)"
-  });
-  group.appendChild(list);
-
-  var status = document.createElement("p");
-  status.className = "fr-sr-only";
-  status.setAttribute("role", "status");
-  group.appendChild(status);
-
-  input.setAttribute("role", "combobox");
-  input.setAttribute("aria-autocomplete", "list");
-  input.setAttribute("aria-expanded", "false");
-  input.setAttribute("aria-controls", list.id);
-
-  var results = [];
-  var active = -1;
-  var timer = null;
-  var controller = null;
-
-  function close() {
-    list.hidden = true;
-    input.setAttribute("aria-expanded", "false");
-    input.removeAttribute("aria-activedescendant");
-    active = -1;
-  }
-
-  function highlight(index) {
-    var options = list.querySelectorAll("[role=option]");
-    options.forEach(function (option, i) {
-      option.setAttribute("aria-selected", i === index ? "true" : "false");
-      option.style.background = i === index ? "var(--background-action-low-blue-france, #e3e3fd)" : "";
-    });
-    active = index;
-    if (index >= 0 && options[index]) {
-      input.setAttribute("aria-activedescendant", options[index].id);
-      options[index].scrollIntoView({ block: "nearest" });
-    } else {
-      input.removeAttribute("aria-activedescendant");
-    }
-  }
-
-  function choose(index) {
-    var commune = results[index];
-    if (!commune) return;
-    input.value = commune.nom + " (" + commune.departement + ")";
-    hidden.value = commune.code;
-    close();
-    form.dispatchEvent(new Event("change", { bubbles: true }));
-  }
-
-  function render() {
-    list.textContent = "";
-    results.forEach(function (commune, i) {
-      var option = document.createElement("li");
-      option.id = "filtre-commune-option-" + i;
-      option.setAttribute("role", "option");
-      option.setAttribute("aria-selected", "false");
-      Object.assign(option.style, { padding: "0.5rem 1rem", cursor: "pointer", margin: "0" });
-      option.textContent = commune.nom + " (" + commune.departement + ")" +
-        (commune.codes_postaux && commune.codes_postaux.length ? " – " + commune.codes_postaux[0] : "");
-      option.addEventListener("mousedown", function (event) { event.preventDefault(); });
-      option.addEventListener("click", function () { choose(i); });
-      list.appendChild(option);
-    });
-    list.hidden = results.length === 0;
-    input.setAttribute("aria-expanded", results.length ? "true" : "false");
-    status.textContent = results.length ? results.length + " commune" + (results.length > 1 ? "s" : "") + " proposée" + (results.length > 1 ? "s" : "") : "Aucune commune trouvée";
-    active = -1;
-  }
-
-  function lookup() {
-    var text = input.value.trim();
-    if (text.length < 2) { results = []; close(); return; }
-    if (controller) controller.abort();
-    controller = new AbortController();
-    fetch(url + "?q=" + encodeURIComponent(text), { signal: controller.signal, headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-      .then(function (data) { results = data.results || []; render(); })
-      .catch(function () { /* aborted or offline: the server still resolves the typed text */ });
-  }
-
-  input.addEventListener("input", function () {
-    hidden.value = input.value;
-    clearTimeout(timer);
-    timer = setTimeout(lookup, 200);
-  });
-
   /* The visible input changes the hidden one; htmx listens to the form's change events. */
   input.addEventListener("change", function (event) {
-    if (!list.hidden) event.stopPropagation();
+    if (commune.isOpen()) event.stopPropagation();
   });
-
-  input.addEventListener("keydown", function (event) {
-    var count = results.length;
-    if (event.key === "ArrowDown" && count) {
-      event.preventDefault();
-      if (list.hidden) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
-      highlight((active + 1) % count);
-    } else if (event.key === "ArrowUp" && count) {
-      event.preventDefault();
-      highlight(active <= 0 ? count - 1 : active - 1);
-    } else if (event.key === "Enter" && !list.hidden && active >= 0) {
-      event.preventDefault();
-      choose(active);
-    } else if (event.key === "Escape" && !list.hidden) {
-      event.preventDefault();
-      close();
-    }
-  });
-
-  input.addEventListener("blur", function () { setTimeout(close, 100); });
 })();
