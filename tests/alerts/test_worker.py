@@ -11,7 +11,6 @@ counted. These tests commit; they delete what they made.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,11 +24,11 @@ from django.utils import timezone
 from offers.models import Offer
 from partnership.alerts.models import Alert, Subscriber
 from partnership.alerts.tasks import send_alert
-from partnership.celery import app
 from partnership.notifications.enums import DeliveryStatus, Purpose
 from partnership.notifications.models import Delivery
 from tests.alerts.support import publish
 from tests.feeds.test_worker_faults import Worker, database_url
+from tests.workers import two_workers
 
 pytestmark = pytest.mark.celery_worker
 
@@ -50,33 +49,8 @@ def db_access(django_db_setup: None, territories_present: None, django_db_blocke
 
 @pytest.fixture(scope="module")
 def workers(db_access: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Worker, Worker]]:
-    previous_queue = app.conf.task_default_queue
-    queue = f"alerts-test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_default_queue = queue
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DEBUG": "1",  # the console e-mail backend: the worker prints what it sends
-        "DB_CONN_MAX_AGE": "0",
-        "LOG_FORMAT": "text",
-        # A task left unacknowledged by a lost worker comes back after 3 s (2 h in production).
-        "CELERY_VISIBILITY_TIMEOUT": "3",
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-    }
-    env.pop("EMAIL_BACKEND", None)
-    logs = tmp_path_factory.mktemp("workers")
-    # The workers also consume Celery's default queue: the e-mails' tasks, queued by the workers
-    # themselves after their commit, go there.
-    queues = f"{queue},{previous_queue or 'celery'}"
-    pair = (Worker(env, queues, logs / "a.log"), Worker(env, queues, logs / "b.log"))
-    try:
+    with two_workers("alerts-test", tmp_path_factory.mktemp("workers")) as pair:
         yield pair
-    finally:
-        for worker in pair:
-            worker.stop()
-        app.conf.task_default_queue = previous_queue
-        with app.connection_for_write() as conn:
-            conn.default_channel.client.delete(queue, f"{queue}\x06\x163", f"{queue}\x06\x166", f"{queue}\x06\x169")
 
 
 @pytest.fixture
