@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.accounts import services, tokens
-from partnership.accounts.access import member_required
+from partnership.accounts.access import current_membership, member_required
 from partnership.accounts.enums import Role
 from partnership.accounts.forms import InvitationForm, RoleForm, SignUpForm
 from partnership.accounts.models import Invitation, JoinRequest, Membership, Organisation, User
@@ -31,8 +31,7 @@ def _acting(request: HttpRequest) -> User:
 def _page(
     request: HttpRequest, organisation: Organisation, *, invite_form: InvitationForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _acting(request)
-    is_admin = Membership.objects.filter(organisation=organisation, user=user, role=Role.ADMINISTRATOR).exists()
+    is_admin = current_membership(request).role == Role.ADMINISTRATOR  # fetched by member_required
     context = {
         "organisation": organisation,
         "is_admin": is_admin,
