@@ -328,6 +328,47 @@ def test_sync_feed_loads_a_partner_file_as_a_named_feed(tmp_path: Path) -> None:
     assert Feed.objects.filter(slug="partenaire-centre").count() == 1
 
 
+def test_a_dry_run_of_a_file_checks_everything_and_keeps_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "partenaire.xml"
+    path.write_bytes(document([job(1), job(2), job(3, city="Atlantide", postalcode="99999")]))
+    command = ["sync_feed", "--format", "xml-jobs", "--file", str(path), "--name", "Partenaire Centre", "--dry-run"]
+    out = io.StringIO()
+    call_command(*command, stdout=out)
+    text = out.getvalue()
+    # Parsed, mapped and reported…
+    assert "le flux « Partenaire Centre » serait créé (identifiant partenaire-centre" in text
+    assert "Synchronisation réussie (essai à blanc)" in text
+    assert "lus 3, créées 2" in text
+    assert "écarté JOB-3" in text and "Atlantide" in text
+    assert "rien n’a été enregistré" in text
+    assert "rapport n°" not in text
+    # …and nothing written: not the feed, not its run, not the records set aside, not the offers.
+    assert not Feed.objects.exists()
+    assert not FeedRun.objects.exists()
+    assert not RejectedRecord.objects.exists()
+    assert not Offer.objects.filter(source="partenaire-centre").exists()
+
+    # A document that fails is reported as failed, and leaves nothing either.
+    path.write_bytes(b"<source><job>")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Échec"):
+        call_command(*command, stdout=out)
+    assert "Synchronisation échouée (essai à blanc)" in out.getvalue()
+    assert not Feed.objects.exists() and not FeedRun.objects.exists()
+
+    # A feed loaded before is not changed by a dry run of its next file, and gets no report.
+    path.write_bytes(xml_jobs(2))
+    call_command(*command[:-1], stdout=io.StringIO())
+    feed = Feed.objects.get(slug="partenaire-centre")
+    path.write_bytes(xml_jobs(3))
+    out = io.StringIO()
+    call_command(*command, stdout=out)
+    assert "créées 1, modifiées 0, inchangées 2" in out.getvalue()
+    assert "serait créé" not in out.getvalue()
+    assert offers(feed).count() == 2
+    assert FeedRun.objects.filter(feed=feed).count() == 1
+
+
 def test_sync_feed_dry_run_and_failures(tmp_path: Path, settings) -> None:
     settings.FEEDS_FILES_DIR = tmp_path
     (tmp_path / "flux.xml").write_bytes(xml_jobs(2))

@@ -2,6 +2,10 @@
 
 Runs a feed in the foreground with the same code as the Celery task (`feeds.sync.run_feed`), shows a
 progress bar, prints the run report and exits non-zero when the run fails.
+
+`--dry-run` reads, checks and maps every record and reports what the run would do, then rolls the
+offers back; a configured feed keeps the report of its dry run. With `--file`, nothing at all is
+kept: not the feed the command would create, not the report.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.text import slugify
 
 from feeds import formats
@@ -29,7 +34,8 @@ class Command(BaseCommand):
     help = (
         "Synchronise un flux d'offres au premier plan, avec le même code que la tâche planifiée. "
         "Soit un flux configuré (sync_feed <identifiant>), soit un fichier importé comme le flux NOM "
-        "(sync_feed --format F --file CHEMIN --name NOM), créé s'il n'existe pas."
+        "(sync_feed --format F --file CHEMIN --name NOM), créé s'il n'existe pas. Avec --dry-run, tout est "
+        "lu et vérifié puis annulé ; avec --file, rien n'est gardé, pas même le flux."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,18 +55,29 @@ class Command(BaseCommand):
         slug, path = options["slug"], options["file"]
         if slug and path:
             raise CommandError("Donnez soit un identifiant de flux, soit --file, pas les deux.")
-        if path:
-            feed = self._file_feed(path, options)
-        elif slug:
+        if not slug and not path:
+            raise CommandError("Donnez l'identifiant d'un flux, ou --format, --file et --name.")
+        mark_lost_runs()
+        if path and options["dry_run"]:
+            # A file tried out leaves nothing behind: neither the feed it would create, nor the run's
+            # report, nor its offers. Everything happens in one transaction rolled back at the end.
+            with transaction.atomic():
+                run = self._sync(self._file_feed(path, options), path, options)
+                self.stdout.write("Essai à blanc : rien n’a été enregistré (ni le flux, ni ses offres, ni le rapport).")
+                transaction.set_rollback(True)
+        elif path:
+            run = self._sync(self._file_feed(path, options), path, options)
+        else:
             found = Feed.objects.filter(slug=slug).first()
             if found is None:
                 known = ", ".join(Feed.objects.values_list("slug", flat=True)) or "aucun"
                 raise CommandError(f"Flux inconnu : « {slug} » (flux configurés : {known}).")
-            feed = found
-        else:
-            raise CommandError("Donnez l'identifiant d'un flux, ou --format, --file et --name.")
+            run = self._sync(found, None, options)
+        if run.status == RunStatus.FAILED:
+            raise CommandError(f"Échec : {run.error}")
 
-        mark_lost_runs()
+    def _sync(self, feed: Feed, path: Path | None, options: dict[str, Any]) -> FeedRun:
+        """Run `feed` (from `path` when given) in the foreground and print its report."""
         queued = request_run(feed, trigger=RunTrigger.COMMAND, dry_run=options["dry_run"], send=False)
         if queued is None:
             raise CommandError(
@@ -70,7 +87,7 @@ class Command(BaseCommand):
         run = queued
         verbosity = options["verbosity"]
         started = time.perf_counter()
-        self.stdout.write(f"Flux « {feed.name} » ({feed.get_format_display()}) : {feed.location}")
+        self.stdout.write(f"Flux « {feed.name} » ({feed.get_format_display()}) : {path or feed.location}")
         try:
             if path:
                 with path.open("rb") as stream:
@@ -82,9 +99,9 @@ class Command(BaseCommand):
             raise CommandError(str(busy)) from busy
         if verbosity >= 1 and sys.stdout.isatty():
             self.stdout.write("")
-        self._report(run, time.perf_counter() - started)
-        if run.status == RunStatus.FAILED:
-            raise CommandError(f"Échec : {run.error}")
+        # The report is read before a dry run of a file rolls everything back (its rejected records too).
+        self._report(run, time.perf_counter() - started, kept=not (path and run.dry_run))
+        return run
 
     def _file_feed(self, path: Path, options: dict[str, Any]) -> Feed:
         fmt, name = options["format"], options["name"]
@@ -106,7 +123,9 @@ class Command(BaseCommand):
                 "enabled": False,
             },
         )
-        if created:
+        if created and options["dry_run"]:
+            self.stdout.write(f"Essai à blanc : le flux « {name} » serait créé (identifiant {slug}, non planifié).")
+        elif created:
             self.stdout.write(f"Flux « {name} » créé (identifiant {slug}, non planifié).")
         elif feed.format != fmt:
             raise CommandError(f"Le flux « {feed.name} » existe au format {feed.format}, pas {fmt}.")
@@ -142,7 +161,7 @@ class Command(BaseCommand):
 
         return progress
 
-    def _report(self, run: FeedRun, seconds: float) -> None:
+    def _report(self, run: FeedRun, seconds: float, *, kept: bool = True) -> None:
         self.stdout.write(
             f"Synchronisation {run.get_status_display().lower()}{' (essai à blanc)' if run.dry_run else ''}"
         )
@@ -162,4 +181,5 @@ class Command(BaseCommand):
         if run.error:
             self.stdout.write(self.style.ERROR(f"  erreur : {run.error}"))
         rate = run.records / seconds if seconds else 0
-        self.stdout.write(f"  {duration(seconds)} ({number(rate)} enregistrements/s), rapport n° {run.pk}")
+        report = f", rapport n° {run.pk}" if kept else ""
+        self.stdout.write(f"  {duration(seconds)} ({number(rate)} enregistrements/s){report}")
