@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -26,6 +27,11 @@ class FeedAdminForm(forms.ModelForm):
             "max_megabytes",
             "max_records",
         )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        location = self.fields["location"]
+        location.help_text = f"{location.help_text} Dossier des flux de ce serveur : {settings.FEEDS_FILES_DIR}"
 
     def clean_location(self) -> str:
         location = self.cleaned_data["location"].strip()

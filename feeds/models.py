@@ -21,7 +21,7 @@ RESERVED_SLUGS = frozenset({"local", "demo"})
 def validate_feed_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(
-            "« %(value)s » est réservé aux offres qui ne viennent pas d'un flux.", params={"value": value}
+            "« %(value)s » est réservé aux offres qui ne viennent pas d’un flux.", params={"value": value}
         )
 
 
@@ -39,10 +39,10 @@ class Feed(models.Model):
     location = models.CharField(
         "adresse",
         max_length=500,
-        help_text="URL (http ou https, hôte autorisé par FEEDS_ALLOWED_HOSTS) "
-        "ou chemin d'un fichier sous FEEDS_FILES_DIR.",
+        help_text="URL en http ou https d’un hôte autorisé par la configuration du serveur, ou chemin d’un "
+        "fichier du dossier des flux du serveur, relatif à ce dossier (par exemple partenaires/offres.xml).",
     )
-    default_kind = models.CharField("type d'offre par défaut", max_length=20, choices=OfferKind.choices)
+    default_kind = models.CharField("type d’offre par défaut", max_length=20, choices=OfferKind.choices)
     interval_minutes = models.PositiveIntegerField(
         "fréquence (minutes)", default=60, validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)]
     )
@@ -51,23 +51,24 @@ class Feed(models.Model):
         "seuil de retrait (%)",
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Au-delà de cette part des offres publiées du flux à retirer, rien n'est retiré et la "
+        help_text="Au-delà de cette part des offres publiées du flux à retirer, rien n’est retiré et la "
         "synchronisation est signalée comme suspecte.",
     )
     credentials_env = models.CharField(
-        "préfixe des variables d'environnement des identifiants",
+        "nom des identifiants",
         max_length=60,
         blank=True,
-        help_text="Par exemple FRANCE_TRAVAIL pour FRANCE_TRAVAIL_CLIENT_ID et FRANCE_TRAVAIL_CLIENT_SECRET.",
+        help_text="Vide pour un flux public. Les identifiants eux-mêmes ne sont jamais saisis ici : l’équipe "
+        "technique les range dans la configuration du serveur, sous un nom qu’elle vous indique.",
     )
     max_megabytes = models.PositiveIntegerField(
         "taille maximale (Mo)", default=32, validators=[MinValueValidator(1), MaxValueValidator(2048)]
     )
     max_records = models.PositiveIntegerField(
-        "nombre maximal d'offres", default=100_000, validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
+        "nombre maximal d’offres", default=100_000, validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
         verbose_name = "flux"
@@ -116,13 +117,18 @@ class FeedRunQuerySet(models.QuerySet["FeedRun"]):
 class FeedRun(models.Model):
     """One synchronisation of a feed, and its report."""
 
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs", verbose_name="flux")
     status = models.CharField("statut", max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
     trigger = models.CharField("déclenchement", max_length=10, choices=RunTrigger.choices)
     dry_run = models.BooleanField("essai à blanc", default=False)
     task_id = models.CharField("tâche Celery", max_length=64, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandée par",
     )
     attempts = models.PositiveSmallIntegerField("essais", default=0)
     # The process carrying the run (host:pid) and its last sign of life, written every
@@ -180,7 +186,9 @@ class FeedRun(models.Model):
 class RejectedRecord(models.Model):
     """A record of a feed that could not become an offer: why, and the record as received."""
 
-    run = models.ForeignKey(FeedRun, on_delete=models.CASCADE, related_name="rejected_records")
+    run = models.ForeignKey(
+        FeedRun, on_delete=models.CASCADE, related_name="rejected_records", verbose_name="synchronisation"
+    )
     external_id = models.CharField("identifiant à la source", max_length=200, blank=True)
     reason = models.TextField("motif")
     raw = models.TextField("enregistrement reçu")

@@ -1,5 +1,5 @@
-"""Asking for a feed run, the one way runs are queued (staff button, beat dispatcher, command), and
-closing runs whose process was lost."""
+"""Asking for a feed run, the one way runs are queued (staff button, beat dispatcher, command),
+telling why a feed's file cannot be read, and closing runs whose process was lost."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from feeds.enums import RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun
+from feeds.records import FeedError
+from feeds.sources import feed_file
 from partnership.accounts.models import User
 
 
@@ -47,6 +49,18 @@ def request_run(
     if send:
         transaction.on_commit(lambda: sync_feed.apply_async(args=[run.pk], task_id=run.task_id))
     return run
+
+
+def file_problem(feed: Feed) -> str:
+    """Why the file of a feed given as a file cannot be read, in French (outside the feeds directory,
+    missing, not a regular file); "" when it can, or when the feed is fetched over HTTP."""
+    if feed.is_remote:
+        return ""
+    try:
+        feed_file(feed.location)
+    except FeedError as error:
+        return error.reason
+    return ""
 
 
 LOST_ERROR = (

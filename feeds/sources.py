@@ -68,32 +68,46 @@ def too_big(size: int, limits: Limits, *, at_least: bool = False) -> FeedError:
 # --- Files ---------------------------------------------------------------------------------------
 
 
-def open_file(location: str, *, limits: Limits, allow_any_file: bool = False) -> IO[bytes]:
-    """The opened file (positioned at 0). A relative path is taken under FEEDS_FILES_DIR."""
+def feed_file(location: str, *, allow_any_file: bool = False) -> Path:
+    """The real path of a feed's file, or `FeedError` saying in French why it cannot be read.
+
+    A relative path is taken in FEEDS_FILES_DIR; symbolic links and `..` are resolved first, and the
+    real place must be in that directory (unless `allow_any_file`: the command line) and be a regular
+    file. The one rule for the admin form, « Lancer maintenant » and the run itself.
+    """
     base = Path(settings.FEEDS_FILES_DIR).resolve()
     raw = Path(location.removeprefix("file://"))
-    if not raw.is_absolute() and not allow_any_file:
+    relative = not raw.is_absolute()
+    if relative and not allow_any_file:
         raw = base / raw
-    path = raw.resolve()  # symlinks followed: the real place must be under the directory
+    try:
+        path = raw.resolve()  # symlinks followed: the real place must be under the directory
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL byte
+        raise FeedError(f"Chemin de fichier invalide : {location}") from None
     if not allow_any_file and not path.is_relative_to(base):
         raise FeedError(f"Fichier hors du dossier des flux ({base}) : {location}")
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise FeedError(f"Fichier introuvable : {location}") from None
+        where = f" (dans le dossier des flux, {base})" if relative and not allow_any_file else ""
+        raise FeedError(f"Fichier introuvable : {location}{where}") from None
     except OSError as error:
         raise FeedError(f"Fichier illisible : {location} ({error.strerror})") from None
     if not stat.S_ISREG(info.st_mode):
-        raise FeedError(f"Ce n'est pas un fichier ordinaire : {location}")
-    if info.st_size > limits.max_bytes:
-        raise too_big(info.st_size, limits)
+        raise FeedError(f"Ce n’est pas un fichier ordinaire : {location}")
+    return path
+
+
+def open_file(location: str, *, limits: Limits, allow_any_file: bool = False) -> IO[bytes]:
+    """The opened file (positioned at 0), found by `feed_file`."""
+    path = feed_file(location, allow_any_file=allow_any_file)
     try:
         # O_NOFOLLOW: the resolved path has no symbolic link; refuse one put there since.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as error:
         raise FeedError(f"Fichier illisible : {location} ({error.strerror})") from None
     stream = os.fdopen(descriptor, "rb")
-    size = os.fstat(stream.fileno()).st_size  # it may have grown since
+    size = os.fstat(stream.fileno()).st_size
     if size > limits.max_bytes:
         stream.close()
         raise too_big(size, limits)

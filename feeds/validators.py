@@ -1,8 +1,7 @@
-"""Where a feed may be read from: an allowed host (FEEDS_ALLOWED_HOSTS) or a file under FEEDS_FILES_DIR."""
+"""Where a feed may be read from: an allowed host (FEEDS_ALLOWED_HOSTS) or a file in FEEDS_FILES_DIR."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -10,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from feeds.sources import is_allowed_host
+from feeds.records import FeedError
+from feeds.sources import feed_file, is_allowed_host
 
 
 def validate_feed_location(value: str) -> None:
@@ -34,14 +34,14 @@ def _validate_url(value: str) -> None:
         raise ValidationError("Cette adresse n’est pas une URL valide.", code="feed_location_invalid") from None
     if parts.username is not None or parts.password is not None:
         raise ValidationError(
-            "L’adresse ne doit pas contenir d’identifiants : indiquez le préfixe de leurs variables "
-            "d’environnement dans le champ prévu.",
+            "L’adresse ne doit pas contenir d’identifiants : ils vont dans la configuration du serveur, "
+            "et leur nom dans le champ « nom des identifiants ».",
             code="feed_location_credentials",
         )
     if not is_allowed_host(httpx.URL(value)):  # the fetcher's own rule (feeds.sources.check_url)
         host = (parts.hostname or "").lower()
         raise ValidationError(
-            "L’hôte « %(host)s » n’est pas autorisé : il doit figurer dans FEEDS_ALLOWED_HOSTS (%(allowed)s).",
+            "L’hôte « %(host)s » n’est pas autorisé : la configuration du serveur autorise %(allowed)s.",
             code="feed_location_host",
             params={
                 "host": f"{host}:{port}" if port is not None else host,
@@ -51,23 +51,12 @@ def _validate_url(value: str) -> None:
 
 
 def _validate_path(value: str) -> None:
-    root = Path(settings.FEEDS_FILES_DIR)
-    path = Path(value)
-    if not path.is_absolute():
-        raise ValidationError(
-            "Indiquez une URL http(s) ou le chemin complet d’un fichier sous %(root)s.",
-            code="feed_location_relative",
-            params={"root": root},
-        )
     try:
-        # Symbolic links and `..` are resolved first: the file itself must be under the directory.
-        resolved, resolved_root = path.resolve(), root.resolve()
-        inside = resolved != resolved_root and resolved.is_relative_to(resolved_root)
-    except (OSError, ValueError):
-        inside = False
-    if not inside:
+        feed_file(value)  # the run's own rule: in the feeds directory, there, a regular file
+    except FeedError as error:
         raise ValidationError(
-            "Le fichier doit se trouver sous le répertoire des flux, %(root)s.",
-            code="feed_location_outside",
-            params={"root": root},
-        )
+            "%(reason)s. Indiquez le chemin d’un fichier du dossier des flux, relatif à ce dossier "
+            "(par exemple partenaires/offres.xml).",
+            code="feed_location_file",
+            params={"reason": error.reason},
+        ) from None

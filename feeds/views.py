@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from feeds.enums import RunStatus, RunTrigger
 from feeds.models import Feed, FeedRun
-from feeds.services import mark_lost_runs, request_run
+from feeds.services import file_problem, mark_lost_runs, request_run
 from partnership.accounts.access import staff_required
 from partnership.formatting import duration
 
@@ -105,6 +105,7 @@ def feed_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "location": location_label(feed),
         "interval": interval_label(feed.interval_minutes),
         "run_in_progress": feed.runs.unfinished().exists(),
+        "file_problem": file_problem(feed),
         "page": page,
         "page_range": page_range,
         "runs": _decorate(page.object_list),
@@ -117,6 +118,10 @@ def feed_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required(form_page="feeds:detail")  # after logging in, back to the feed's page (its form)
 def run_now(request: HttpRequest, slug: str) -> HttpResponse:
     feed = get_object_or_404(Feed, slug=slug)
+    problem = file_problem(feed)
+    if problem:  # a run would only fail: say why now, and queue nothing
+        messages.error(request, cannot_run_message(feed, problem))
+        return redirect(feed.get_absolute_url())
     now = timezone.now()
     lost = list(FeedRun.objects.lost(now).filter(feed=feed).values_list("heartbeat_at", flat=True))
     mark_lost_runs(now)
@@ -135,6 +140,13 @@ def run_now(request: HttpRequest, slug: str) -> HttpResponse:
         text += " Ce flux est désactivé : il est synchronisé cette fois-ci, mais pas selon sa fréquence."
     messages.success(request, text)
     return redirect(feed.get_absolute_url())
+
+
+def cannot_run_message(feed: Feed, problem: str) -> str:
+    return (
+        f"Le flux « {feed.name} » ne peut pas être lancé : {problem}. Déposez le fichier dans le dossier des "
+        f"flux du serveur ({settings.FEEDS_FILES_DIR}) ou corrigez l’adresse du flux dans l’administration."
+    )
 
 
 def local_time(moment: dt.datetime) -> str:

@@ -7,6 +7,7 @@ configuration stops the process at start-up instead of silently using a default.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -45,3 +46,10 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_path(name: str, default: Path, *, base: Path) -> Path:
+    """A directory or file: an absolute value as given, a relative one taken under `base` (the
+    project), so web, worker and beat find the same place whatever directory they start in."""
+    raw = os.environ.get(name, "").strip()
+    return base / raw if raw else default

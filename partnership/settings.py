@@ -14,7 +14,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from partnership.env import env_bool, env_int, env_list, env_str
+from partnership.env import env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -350,8 +350,9 @@ SECURITY_CONTACT_EMAIL = env_str("SECURITY_CONTACT_EMAIL", "securite@talents-ter
 FEEDS_ALLOWED_HOSTS = env_list(
     "FEEDS_ALLOWED_HOSTS", ["api.francetravail.io", "entreprise.francetravail.fr", "francetravail.io"]
 )
-# A feed given as a file path must be under this directory (the command line may read any file).
-FEEDS_FILES_DIR = Path(env_str("FEEDS_FILES_DIR", str(BASE_DIR / ".var" / "feeds")))
+# A feed given as a file path must be in this directory, its path relative to it (the command line
+# may read any file). A relative value is taken in the project; `make run` creates the directory.
+FEEDS_FILES_DIR = env_path("FEEDS_FILES_DIR", BASE_DIR / ".var" / "feeds", base=BASE_DIR)
 FEEDS_HTTP_CONNECT_TIMEOUT = float(env_int("FEEDS_HTTP_CONNECT_TIMEOUT", 10))
 FEEDS_HTTP_READ_TIMEOUT = float(env_int("FEEDS_HTTP_READ_TIMEOUT", 60))
 # Immediate retries of a failed connection inside one attempt; the task then retries with back-off.

@@ -1,5 +1,7 @@
 """Data a local run needs, loaded once: `make run` calls this after `migrate`.
 
+It first creates the directories a local run uses (`make_directories`: `.var/feeds`).
+
 Each step is a management command with a test saying whether it is still needed, so a second
 `make run` skips it and starts in seconds. The whole list runs in one Django process.
 
@@ -47,11 +49,24 @@ STEPS: list[DataStep] = [
 ]
 
 
+def make_directories() -> None:
+    """The directories a local run writes to or reads from, created when missing: the feeds' files
+    (FEEDS_FILES_DIR, where staff put the files of feeds they add in the admin)."""
+    from django.conf import settings
+
+    directory = Path(settings.FEEDS_FILES_DIR)
+    if not directory.is_dir():
+        directory.mkdir(parents=True)
+        print(f"[data] created {directory} (feeds given as files are read from there)", flush=True)
+
+
 def main() -> int:
     import django
 
     django.setup()
     from django.core.management import call_command, get_commands
+
+    make_directories()
 
     available = get_commands()
     for data_step in STEPS:

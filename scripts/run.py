@@ -2,8 +2,9 @@
 
 1. Services: DATABASE_URL / REDIS_URL when set, otherwise embedded PostgreSQL 18 and Redis
    started from Python packages, with their data kept in `.var/` (see scripts/services.py).
-2. Data: `migrate`, then the data steps of scripts/load_data.py (territories are imported once;
-   a second start skips them), and `collectstatic` when DEBUG is off.
+2. Data: `migrate`, then scripts/load_data.py: the directories a local run uses (`.var/feeds`, where
+   the files of feeds added in the admin go) and the data steps (territories are imported once; a
+   second start skips them), and `collectstatic` when DEBUG is off.
 3. Processes: gunicorn (2 workers) on http://127.0.0.1:$PORT (8000), a Celery worker and Celery
    beat, all with the same environment.
 

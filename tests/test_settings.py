@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from partnership.env import env_bool, env_int, env_list, env_str
+from partnership.env import env_bool, env_int, env_list, env_path, env_str
 from partnership.settings import celery_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +179,33 @@ def test_env_str(monkeypatch):
 
     monkeypatch.setenv("SOME_TEXT", "value")
     assert env_str("SOME_TEXT", "fallback") == "value"
+
+
+def test_env_path_takes_a_relative_value_in_the_project(monkeypatch, tmp_path):
+    default = tmp_path / "default"
+    monkeypatch.delenv("SOME_DIR", raising=False)
+    assert env_path("SOME_DIR", default, base=ROOT) == default
+    monkeypatch.setenv("SOME_DIR", " ")
+    assert env_path("SOME_DIR", default, base=ROOT) == default
+
+    monkeypatch.setenv("SOME_DIR", ".var/feeds")
+    assert env_path("SOME_DIR", default, base=ROOT) == ROOT / ".var" / "feeds"  # whatever the current directory
+    monkeypatch.setenv("SOME_DIR", "/srv/flux")
+    assert env_path("SOME_DIR", default, base=ROOT) == Path("/srv/flux")
+
+
+def test_the_feeds_directory_is_in_the_project_unless_told():
+    # Started from another directory than the project's: a relative value is still taken in the project.
+    for env, expected in (({}, ROOT / ".var" / "feeds"), ({"FEEDS_FILES_DIR": "flux"}, ROOT / "flux")):
+        result = subprocess.run(
+            [sys.executable, "-c", "from partnership import settings; print(settings.FEEDS_FILES_DIR)"],
+            env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "SECRET_KEY": "x", **env},
+            cwd="/",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.stdout.strip() == str(expected), result.stderr
 
 
 def test_db_pool_uses_psycopg_pool_without_persistent_connections():

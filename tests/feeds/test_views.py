@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -440,8 +442,6 @@ def test_allowed_urls_are_accepted(location):
         ("ftp://api.francetravail.io/x", "Seules les adresses http:// ou https://"),
         ("file:///etc/passwd", "Seules les adresses http:// ou https://"),
         ("https://", "n’est pas une URL valide"),
-        ("flux.xml", "le chemin complet d’un fichier"),
-        ("/etc/passwd", "Le fichier doit se trouver sous le répertoire des flux"),
     ],
 )
 def test_other_locations_are_refused_in_french(location, message):
@@ -452,18 +452,36 @@ def test_other_locations_are_refused_in_french(location, message):
 
 def test_paths_must_stay_under_the_feeds_directory(settings, tmp_path: Path):
     settings.FEEDS_FILES_DIR = tmp_path / "flux"
-    (tmp_path / "flux").mkdir()
+    (tmp_path / "flux" / "partenaires").mkdir(parents=True)
+    (tmp_path / "flux" / "partenaires" / "offres.csv").write_text("id\n")
     (tmp_path / "flux" / "lien").symlink_to(tmp_path)
+    (tmp_path / "secret.csv").write_text("secret\n")
 
+    validate_feed_location("partenaires/offres.csv")  # relative to the directory
     validate_feed_location(str(tmp_path / "flux" / "partenaires" / "offres.csv"))
     for escaping in (
+        "/etc/passwd",
+        "../secret.csv",
         str(tmp_path / "flux" / ".." / "secret.csv"),
         str(tmp_path / "flux" / "lien" / "secret.csv"),
-        str(tmp_path / "flux"),
         str(tmp_path / "flux-voisin" / "offres.csv"),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as error:
             validate_feed_location(escaping)
+        assert f"Fichier hors du dossier des flux ({tmp_path / 'flux'}) : {escaping}." in error.value.messages[0]
+    for location, message in (
+        (
+            "partenaires/absent.csv",
+            f"Fichier introuvable : partenaires/absent.csv (dans le dossier des flux, {tmp_path / 'flux'}).",
+        ),
+        (str(tmp_path / "flux" / "absent.csv"), f"Fichier introuvable : {tmp_path / 'flux' / 'absent.csv'}."),
+        ("partenaires", "Ce n’est pas un fichier ordinaire : partenaires."),
+        (str(tmp_path / "flux"), "Ce n’est pas un fichier ordinaire"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            validate_feed_location(location)
+        assert message in error.value.messages[0]
+        assert "Indiquez le chemin d’un fichier du dossier des flux, relatif à ce dossier" in error.value.messages[0]
 
 
 def test_admin_form_refuses_a_host_that_is_not_allowed():
@@ -496,3 +514,97 @@ def test_admin_pages_load_for_a_superuser(client, run):
         assert client.get(url).status_code == 200, url
     assert client.get(f"/admin/feeds/feedrun/{run.pk}/change/").status_code == 200  # read-only view
     assert client.get("/admin/feeds/feedrun/add/").status_code == 403
+
+
+# --- A feed given as a file: the feeds directory --------------------------------------------
+
+
+@pytest.fixture
+def feeds_dir(settings, tmp_path: Path) -> Path:
+    directory = tmp_path / "flux"
+    (directory / "partenaires").mkdir(parents=True)
+    settings.FEEDS_FILES_DIR = directory
+    return directory
+
+
+def admin_data(location: str) -> dict[str, object]:
+    return {
+        "name": "Partenaires du Centre",
+        "slug": "partenaires-centre",
+        "format": FeedFormat.XML_JOBS,
+        "location": location,
+        "default_kind": OfferKind.VTE,
+        "interval_minutes": 60,
+        "enabled": "on",
+        "withdrawal_threshold": 30,
+        "credentials_env": "",
+        "max_megabytes": 32,
+        "max_records": 1000,
+    }
+
+
+@pytest.mark.ignore_template_errors  # the admin's own templates
+def test_the_admin_takes_a_file_relative_to_the_feeds_directory(client, superuser, feeds_dir: Path, tmp_path: Path):
+    (feeds_dir / "partenaires" / "offres.xml").write_bytes(b"<source/>")
+    (tmp_path / "ailleurs.xml").write_bytes(b"<source/>")
+    client.force_login(superuser)
+    url = reverse("admin:feeds_feed_add")
+
+    html = client.get(url).content.decode()
+    assert f"Dossier des flux de ce serveur : {feeds_dir}" in html  # where relative paths are taken
+
+    for location, message in (
+        (str(tmp_path / "ailleurs.xml"), f"Fichier hors du dossier des flux ({feeds_dir})"),
+        ("partenaires/absent.xml", "Fichier introuvable : partenaires/absent.xml"),
+    ):
+        response = client.post(url, admin_data(location))
+        assert response.status_code == 200, location  # the form again, with its error
+        assert message in response.content.decode()
+        assert not Feed.objects.exists()
+
+    response = client.post(url, admin_data("partenaires/offres.xml"))
+    assert response.status_code == 302
+    assert Feed.objects.get().location == "partenaires/offres.xml"
+
+
+def test_run_now_on_a_feed_whose_file_cannot_be_read_says_why_and_queues_nothing(
+    staff_client, feeds_dir: Path, tmp_path: Path, django_capture_on_commit_callbacks
+):
+    (tmp_path / "ailleurs.xml").write_bytes(b"<source/>")
+    outside = make_feed("hors-dossier", format=FeedFormat.XML_JOBS, location=str(tmp_path / "ailleurs.xml"))
+    missing = make_feed("manquant", format=FeedFormat.XML_JOBS, location="partenaires/offres.xml")
+
+    for feed, reason in (
+        (outside, f"Fichier hors du dossier des flux ({feeds_dir}) : {tmp_path / 'ailleurs.xml'}."),
+        (missing, f"Fichier introuvable : partenaires/offres.xml (dans le dossier des flux, {feeds_dir})."),
+    ):
+        assert (
+            f"Ce flux ne peut pas être lancé : {reason}" in staff_client.get(feed.get_absolute_url()).content.decode()
+        )
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = staff_client.post(reverse("feeds:run", args=[feed.slug]), follow=True)
+        assert response.redirect_chain == [(feed.get_absolute_url(), 302)]
+        html = response.content.decode()
+        assert f"Le flux « {feed.name} » ne peut pas être lancé : {reason}" in html
+        assert "fr-alert--error" in html
+        assert callbacks == [] and not FeedRun.objects.exists()
+
+    # Once the file is there, it runs.
+    (feeds_dir / "partenaires" / "offres.xml").write_bytes(b"<source/>")
+    assert "ne peut pas être lancé" not in staff_client.get(missing.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        staff_client.post(reverse("feeds:run", args=[missing.slug]))
+    assert len(callbacks) == 1 and FeedRun.objects.filter(feed=missing).count() == 1
+
+
+def test_make_run_creates_the_feeds_directory(settings, tmp_path: Path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("load_data", Path(__file__).parents[2] / "scripts" / "load_data.py")
+    load_data = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "load_data", load_data)  # its dataclass looks itself up there
+    spec.loader.exec_module(load_data)
+    monkeypatch.setattr(load_data, "STEPS", [])  # the data steps are tested elsewhere
+    settings.FEEDS_FILES_DIR = tmp_path / ".var" / "feeds"
+
+    assert load_data.main() == 0
+    assert (tmp_path / ".var" / "feeds").is_dir()
+    assert load_data.main() == 0  # a second start finds it
