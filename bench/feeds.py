@@ -345,7 +345,7 @@ def copy_without_search(database_url: str) -> str:
     copy_url = with_database(database_url, copy)
     with psycopg.connect(copy_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE offers_offer ALTER COLUMN search_vector DROP EXPRESSION")
-        conn.execute("DROP INDEX offer_search_published")
+        conn.execute("DROP INDEX offer_search_place_published")
     return copy_url
 
 

@@ -166,7 +166,16 @@ class Offer(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], condition=PUBLISHED, name="offer_search_published"),
+            # Words with a place, the commonest search (« ingénieur 19 », « VTA Cantal »): one GIN scan
+            # intersects the place's entries with the words' (btree_gin), instead of a bitmap of every
+            # offer holding a common word ANDed with the place's (issue 14: 4 ms → 0.5 ms for
+            # « commerce » in the Gironde at 100,000 offers). Words alone use it as they used a GIN
+            # index on the vector alone.
+            GinIndex(
+                fields=["departement", "region", "search_vector"],
+                condition=PUBLISHED,
+                name="offer_search_place_published",
+            ),
             GinIndex(fields=["programmes"], condition=PUBLISHED, name="offer_programmes_published"),
             models.Index(fields=["-published_at", "-id"], condition=PUBLISHED, name="offer_date_published"),
             models.Index(fields=["departement", "-published_at"], condition=PUBLISHED, name="offer_dep_published"),

@@ -110,8 +110,10 @@ FACET_COLUMNS = ("kind", "programmes", "region_id", "contract")
 
 
 def _sample_sql(queryset: QuerySet[Offer]) -> tuple[str, list[Any]]:
-    """At most COUNT_CAP + 1 matching rows (id and facet columns), in no particular order."""
-    sql, params = queryset.order_by().values("id", *FACET_COLUMNS)[: COUNT_CAP + 1].query.sql_with_params()
+    """At most COUNT_CAP + 1 matching rows (id, publication date and facet columns), in no particular order."""
+    sql, params = (
+        queryset.order_by().values("id", "published_at", *FACET_COLUMNS)[: COUNT_CAP + 1].query.sql_with_params()
+    )
     return sql, list(params)
 
 
@@ -147,7 +149,7 @@ def counts(
     filters), so several values of one parameter can be combined knowing what each adds: a facet
     whose parameter is set is counted over a sample of its own.
 
-    Also returns the ids of every match when there are at most COUNT_CAP of them (else []).
+    Also returns the ids of every match, newest first, when there are at most COUNT_CAP of them (else []).
     """
     base = Offer.objects.published()
     choices = facet_choices() if with_facets else {}
@@ -168,9 +170,9 @@ def counts(
         ctes.append(ctes.pop(0))
         params = params[len(samples[None][1]) :] + derived_params + samples[None][1]
     aliases = {name: f"s{index}" for index, name in enumerate(samples)}
-    # The ids of the matches come along: below the cap they are all the matches, and the page is
-    # then read from them by primary key instead of searching the offers a second time.
-    columns = ["(SELECT count(*) FROM s0)", "(SELECT array_agg(id) FROM s0)"]
+    # The ids of the matches come along, newest first: below the cap they are all the matches, and
+    # the page is then read from them by primary key instead of searching the offers a second time.
+    columns = ["(SELECT count(*) FROM s0)", "(SELECT array_agg(id ORDER BY published_at DESC, id DESC) FROM s0)"]
     # Only fixed identifiers and %s placeholders are formatted into the SQL: values go in params.
     for scope in samples:
         if scope is not None:
@@ -298,22 +300,10 @@ def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> Search
     results.page = min(filterset.page_number, results.num_pages)
     if total:
         offset = (results.page - 1) * page_size
-        # Below the cap the counts brought every match's id: order those rows alone.
-        matches = (
-            Offer.objects.filter(id__any_of=match_ids)
-            if match_ids
-            else filterset.filter_queryset(Offer.objects.published())
-        )
-        queryset = ordered(filterset, matches)
-        if filterset.sort == "pertinence":
-            rows = queryset.select_related("commune").only(*RESULT_FIELDS)[offset : offset + page_size]
-            results.offers = list(rows)
+        if match_ids and filterset.sort != "distance":
+            results.offers = _page_of_matches(filterset, match_ids, offset, page_size)
         else:
-            # The page's ids first: an index-only scan of the covering index (migration 0002) that
-            # never reads the wide offer rows it skips, then those rows alone.
-            ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
-            rows = ordered(filterset, Offer.objects.filter(pk__in=ids)).select_related("commune").only(*RESULT_FIELDS)
-            results.offers = list(rows) if ids else []
+            results.offers = _page_of_search(filterset, match_ids, offset, page_size)
         short_names = programmes.short_names()
         names = {programme.code: programme.name for programme in programmes.programmes()}
         for offer in results.offers:
@@ -325,6 +315,47 @@ def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> Search
                 for short in [short_names.get(code, code)]
             ]
     return results
+
+
+def _page_of_matches(filterset: OfferFilterSet, match_ids: list[int], offset: int, page_size: int) -> list[Offer]:
+    """A page by relevance or date read from the matches' ids, which the counts brought newest first
+    (below the cap): relevance ranks the RANK_CANDIDATES newest of them, the date order is a slice
+    of them. One query by primary key, that neither searches nor sorts the matches again."""
+    query = filterset.search_query
+    queryset: QuerySet[Offer]
+    if filterset.sort == "pertinence" and query is not None:
+        rank = SearchRank(F("search_vector"), query)
+        # The page's ids in a subquery of their own, so that only those 20 rows meet the communes.
+        page = (
+            Offer.objects.filter(id__any_of=match_ids[:RANK_CANDIDATES])
+            .annotate(rank=rank)
+            .order_by("-rank", "-published_at", "-id")
+            .values("pk")[offset : offset + page_size]
+        )
+        queryset = Offer.objects.filter(pk__in=page).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+    else:
+        page_ids = match_ids[offset : offset + page_size]
+        queryset = Offer.objects.filter(id__any_of=page_ids).order_by("-published_at", "-id")
+    if (point := filterset.commune_point) is not None:
+        queryset = queryset.annotate(distance=point.distance_km())
+    return list(queryset.select_related("commune").only(*RESULT_FIELDS))
+
+
+def _page_of_search(filterset: OfferFilterSet, match_ids: list[int], offset: int, page_size: int) -> list[Offer]:
+    """A page by distance, or of a search over the cap (whose ids the counts did not bring)."""
+    matches = (
+        Offer.objects.filter(id__any_of=match_ids)
+        if match_ids
+        else filterset.filter_queryset(Offer.objects.published())
+    )
+    queryset = ordered(filterset, matches)
+    if filterset.sort == "pertinence":
+        return list(queryset.select_related("commune").only(*RESULT_FIELDS)[offset : offset + page_size])
+    # The page's ids first: an index-only scan of the covering index (migration 0002) that never
+    # reads the wide offer rows it skips, then those rows alone.
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+    rows = ordered(filterset, Offer.objects.filter(pk__in=ids)).select_related("commune").only(*RESULT_FIELDS)
+    return list(rows) if ids else []
 
 
 def feed_items(filterset: OfferFilterSet) -> list[Offer]:

@@ -440,3 +440,75 @@ def test_count_text_groups_thousands_like_every_number_of_the_site():
     assert _count_text(2) == "2 offres"
     assert _count_text(1) == "1 offre"
     assert _count_text(0) == "Aucune offre"
+
+
+@pytest.mark.parametrize("cap", [1000, 4], ids=["ids from the counts", "over the count cap"])
+@pytest.mark.parametrize("params", [{}, {"q": "méthanisation", "tri": "date"}, {"departement": "19"}])
+def test_date_pages_hold_the_newest_first_in_turn(client, monkeypatch, cap, params):
+    # Below the cap the pages are slices of the ids the counts brought; over it, searched again.
+    monkeypatch.setattr(engine, "COUNT_CAP", cap)
+    monkeypatch.setattr(engine, "PAGE_SIZE", 2)
+    now = timezone.now()
+    offers = [
+        OfferFactory(title=f"Technicienne méthanisation {n}", commune=TULLE, published_at=now - dt.timedelta(hours=n))
+        for n in (3, 0, 4, 1, 2)  # created out of date order
+    ]
+    newest_first = [offer.title for offer in sorted(offers, key=lambda offer: offer.published_at, reverse=True)]
+    pages = [titles(get(client, **params, page=str(page))) for page in (1, 2, 3)]
+    if cap > len(offers):
+        assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+    else:  # the pages stop at the cap: page 3 shows the last one, the second
+        assert pages == [newest_first[0:2], newest_first[2:4], newest_first[2:4]]
+
+
+def test_relevance_ranks_the_newest_candidates_and_pages_through_them(client, monkeypatch):
+    # 6 matches, RANK_CANDIDATES 4: the two oldest, though the best matches, are not ranked; the
+    # four newest are, best first, two per page.
+    monkeypatch.setattr(engine, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(engine, "PAGE_SIZE", 2)
+    now = timezone.now()
+
+    def offer(title: str, hours: int) -> None:
+        OfferFactory(
+            title=title,
+            employer_name="Mairie",
+            description="<p>Poste.</p>",
+            published_at=now - dt.timedelta(hours=hours),
+        )
+
+    offer("Méthanisation méthanisation méthanisation ancienne", 10)
+    offer("Méthanisation méthanisation méthanisation très ancienne", 11)
+    offer("Méthanisation méthanisation récente", 1)
+    offer("Chargée de méthanisation", 0)
+    offer("Méthanisation méthanisation méthanisation nouvelle", 3)
+    offer("Technicienne méthanisation", 2)
+    first, second = titles(get(client, q="méthanisation")), titles(get(client, q="méthanisation", page="2"))
+    assert first[0] == "Méthanisation méthanisation méthanisation nouvelle"
+    assert first[1] == "Méthanisation méthanisation récente"
+    assert sorted(second) == ["Chargée de méthanisation", "Technicienne méthanisation"]
+
+
+@pytest.mark.parametrize("place", [{"departement": "19"}, {"region": "75"}])
+def test_words_with_a_place_are_intersected_in_one_index_scan(place):
+    # One GIN index holds the département, the région and the words (btree_gin): the scan reads
+    # the place's entries and the words' together, not every offer holding a common word.
+    filterset = engine.OfferFilterSet({"q": "commerce", **place}, queryset=Offer.objects.none())
+    queryset = filterset.filter_queryset(Offer.objects.published()).values("id")
+    with connection.cursor() as cursor:
+        # On a table of a few rows the planner picks any index: leave it the one under test (the
+        # drops are rolled back with the test's transaction) and ask for a bitmap scan, as it
+        # chooses at 100,000 offers (docs/performance.md).
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'offers_offer'"
+            " AND indexname NOT IN ('offer_search_place_published', 'offers_offer_pkey')"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    index_scans = re.findall(r"Bitmap Index Scan on (\w+).*\n\s+Index Cond: (.*)", plan)
+    assert [name for name, _ in index_scans] == ["offer_search_place_published"], plan
+    assert "_id)::text =" in index_scans[0][1] and "search_vector @@" in index_scans[0][1], plan
