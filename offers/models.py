@@ -100,8 +100,8 @@ class Offer(models.Model):
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
     expires_at = models.DateTimeField("date limite", null=True, blank=True)
     closed_at = models.DateTimeField("fermée le", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)

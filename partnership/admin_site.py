@@ -20,7 +20,21 @@ class PartnershipAdminSite(admin.AdminSite):
         return admin_login(request, extra_context)
 
 
+# Registered by installed apps, but not ours to edit: django-dsfr's site configuration (the portal
+# sets its header, footer and notices in its own templates, decision 5).
+HIDDEN_MODELS = ("dsfr.DsfrConfig",)
+
+
 class PartnershipAdminConfig(AdminConfig):
-    """`django.contrib.admin` with the site above."""
+    """`django.contrib.admin` with the site above, without the models of HIDDEN_MODELS."""
 
     default_site = "partnership.admin_site.PartnershipAdminSite"
+
+    def ready(self) -> None:
+        super().ready()  # autodiscovers every app's admin module
+        from django.apps import apps
+
+        for label in HIDDEN_MODELS:
+            model = apps.get_model(label)
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)

@@ -703,12 +703,7 @@ def marks(key: str) -> list[pytest.MarkDecorator]:
     if not is_admin(key):
         return []
     # The admin's own templates use variables their forms lack (strict template variables would fail).
-    found = [pytest.mark.ignore_template_errors]
-    if key.startswith("admin:dsfr_"):
-        # django-dsfr's DsfrConfig (which the portal does not use, decision 5) has a URLField that
-        # warns about Django 6's default scheme: an error under our strict warnings.
-        found.append(pytest.mark.filterwarnings("ignore::django.utils.deprecation.RemovedInDjango60Warning"))
-    return found
+    return [pytest.mark.ignore_template_errors]
 
 
 @pytest.mark.parametrize("key", [pytest.param(key, marks=marks(key)) for key in sorted(PATTERNS)])

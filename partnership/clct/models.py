@@ -319,7 +319,9 @@ class DelegateSettings(models.Model):
         default=False,
         help_text="Sinon, une semaine sans réunion, réponse attendue, action ni offre nouvelle n’envoie rien.",
     )
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    calendar_token = models.CharField(
+        "secret de l’adresse du calendrier", max_length=64, unique=True, default=new_calendar_token
+    )
     unsubscribed_at = models.DateTimeField("désabonné le", null=True, blank=True)
 
     class Meta:

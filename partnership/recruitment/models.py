@@ -154,7 +154,9 @@ class PostingQuerySet(models.QuerySet["Posting"]):
 class Posting(models.Model):
     """What a collectivité's own offer holds besides the `Offer`: its organisation and the fields of its form."""
 
-    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, primary_key=True, related_name="posting")
+    offer = models.OneToOneField(
+        Offer, verbose_name="offre", on_delete=models.CASCADE, primary_key=True, related_name="posting"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name="organisation", on_delete=models.PROTECT, related_name="postings"
     )
