@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('offers', '0006_french_labels'),
+        ('offers', '0007_french_labels'),
         ('recruitment', '0001_recruitment'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('offers', '0005_offer_events_and_closed_date'),
+        ('offers', '0006_search_index_with_place'),
     ]
 
     operations = [
