@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from feeds import tasks
@@ -30,8 +31,13 @@ PASSWORD = "un mot de passe de test solide"  # noqa: S105
 
 
 @pytest.fixture(scope="module")
-def staff_data(browser_server: str, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock():
+def staff_data(
+    browser_server: str, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    # The file feed's file, in the feeds directory: « Lancer maintenant » runs only a feed it can read.
+    feeds_dir = tmp_path_factory.mktemp("flux")
+    (feeds_dir / "partenaires.csv").write_text("id;intitule\n", encoding="utf-8")
+    with django_db_blocker.unblock(), override_settings(FEEDS_FILES_DIR=feeds_dir):
         user = User.objects.create_user(EMAIL, PASSWORD, is_staff=True, first_name="Camille", last_name="Martin")
         feed = Feed.objects.create(
             name="Apec – offres VTE",
@@ -44,7 +50,7 @@ def staff_data(browser_server: str, django_db_blocker: Any) -> Iterator[dict[str
             name="Fichier des partenaires",
             slug="fichier-partenaires-navigateur",
             format=FeedFormat.CSV,
-            location="/srv/flux/partenaires.csv",
+            location="partenaires.csv",
             default_kind=OfferKind.VTA,
             enabled=False,
         )

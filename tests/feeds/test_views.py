@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +20,7 @@ from feeds.models import Feed, FeedRun, RejectedRecord
 from feeds.validators import validate_feed_location
 from offers.enums import OfferKind
 from partnership.accounts.models import User
+from tests.personas import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -390,8 +392,9 @@ def test_list_queries_do_not_grow_with_feeds(staff_client, staff, django_assert_
         make_run(feed, trigger=RunTrigger.STAFF, requested_by=staff)
         make_run(feed, status=RunStatus.RUNNING, finished_at=None)
 
-    # session, user, feeds with their last run's id, those runs
-    with django_assert_max_num_queries(4):
+    # session, user, feeds with their last run's id, those runs, the user's and groups' permissions
+    # (the link to the admin's add page)
+    with django_assert_max_num_queries(6):
         response = staff_client.get("/pilotage/flux/")
     assert response.content.decode().count("fr-badge--info") == 30
 
@@ -608,3 +611,17 @@ def test_make_run_creates_the_feeds_directory(settings, tmp_path: Path, monkeypa
     assert load_data.main() == 0
     assert (tmp_path / ".var" / "feeds").is_dir()
     assert load_data.main() == 0  # a second start finds it
+
+
+def test_the_feeds_page_links_to_where_feeds_are_added(staff, staff_client, superuser):
+    add = reverse("admin:feeds_feed_add")
+    link = f'href="{add}">Ajouter un flux</a>'
+
+    assert link in client_as(superuser).get(reverse("feeds:list")).content.decode()
+
+    # Staff without the right to add feeds are told where it happens, not sent to a 403.
+    html = staff_client.get(reverse("feeds:list")).content.decode()
+    assert add not in html
+    assert "Les flux s’ajoutent dans l’administration, par un compte qui en a le droit." in html
+    staff.user_permissions.add(Permission.objects.get(codename="add_feed"))
+    assert link in staff_client.get(reverse("feeds:list")).content.decode()
