@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -102,3 +103,7 @@ TERMS = (
 )
 
 BY_ACRONYM = {term.acronym: term for term in TERMS}
+# The acronyms written in capitals (« QPV », not « Apec »), as whole words, for texts that come from data.
+ACRONYM_PATTERN = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted((a for a in BY_ACRONYM if a.isupper()), key=len, reverse=True)) + r")(?![\w-])"
+)

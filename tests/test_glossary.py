@@ -33,7 +33,8 @@ def test_abbr_filter():
 
 def test_search_filters_link_to_the_glossary(client):
     html = client.get("/offres/").content.decode()
-    assert '<a href="/glossaire/">Que veulent dire VTE, VTA, QPV… ? Le glossaire</a>' in html
+    qpv = '<abbr title="quartier prioritaire de la politique de la ville">QPV</abbr>'
+    assert f'<a href="/glossaire/">Que veulent dire VTE, VTA, {qpv}… ? Le glossaire</a>' in html
 
 
 def test_filters_name_every_programme_in_full_and_cards_expand_their_tags(client):
@@ -47,3 +48,8 @@ def test_filters_name_every_programme_in_full_and_cards_expand_their_tags(client
     results = html.split('id="resultats"')[1]
     assert '<abbr title="France Ruralités Revitalisation">FRR</abbr>' in results
     assert '<p class="fr-tag fr-tag--sm">Action cœur de ville</p>' in results  # no acronym, no <abbr>
+
+
+def test_abbrs_filter_spells_out_the_acronyms_of_a_text_from_data_and_escapes_it():
+    html = Template("{% load fr %}{{ text|abbrs }}").render(Context({"text": "FRR socle <b>& EPCI-ish QPVs"}))
+    assert html == ('<abbr title="France Ruralités Revitalisation">FRR</abbr> socle &lt;b&gt;&amp; EPCI-ish QPVs')

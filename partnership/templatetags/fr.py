@@ -14,7 +14,8 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from partnership import formatting, glossary
 
@@ -58,6 +59,13 @@ def abbr(acronym: str) -> str:
     """« QPV » → `<abbr title="quartier prioritaire de la politique de la ville">QPV</abbr>`, from the glossary."""
     term = glossary.BY_ACRONYM[acronym]
     return format_html('<abbr title="{}">{}</abbr>', term.expansion, term.acronym)
+
+
+@register.filter
+def abbrs(text: str) -> str:
+    """A text from data with each acronym of the glossary spelled out in an `<abbr>` (« FRR socle »,
+    a programme's source); the text is escaped first."""
+    return mark_safe(glossary.ACRONYM_PATTERN.sub(lambda match: abbr(match.group(1)), conditional_escape(text)))  # noqa: S308  # nosec B308 B703 - escaped above, <abbr> built by format_html
 
 
 @register.filter

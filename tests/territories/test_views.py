@@ -53,7 +53,7 @@ def test_commune_tulle(client, django_assert_max_num_queries):
     assert "signée le 12 décembre 2023" in html
     assert "Entrées de ville" in html
     assert '<a href="/territoires/programmes/territoires-industrie/">' in html
-    assert "FRR socle" in html
+    assert '<abbr title="France Ruralités Revitalisation">FRR</abbr> socle' in html
     assert "Commune du massif : Massif Central." in html
     assert "zone de montagne" not in html
     assert "Petites villes de demain" not in html.split('id="titre-programmes"')[1]
