@@ -8,6 +8,7 @@ resolves the commune of a radius search: at most four.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -216,7 +217,9 @@ def counts(
     return total, facets, (match_ids or []) if total <= COUNT_CAP else []
 
 
+@functools.cache
 def _programme_pages() -> dict[str, str]:
+    # Fixed for the process (the programmes are data of the code, the URL prefix a setting).
     return {p.code: reverse("territories:programme", args=[p.slug]) for p in programmes.programmes()}
 
 
