@@ -108,3 +108,21 @@ def test_normalised_params():
         ("region", "84"),
         ("page", "2"),
     ]
+
+
+@pytest.mark.django_db
+def test_filter_sets_share_no_state_of_a_request():
+    # The filters and form fields are copied shallowly for speed: what one search rejects or binds
+    # must not reach another built before or after it.
+    from django.http import QueryDict
+
+    from offers.filters import OfferFilterSet
+    from offers.models import Offer
+
+    rejecting = OfferFilterSet(QueryDict("type=xyz&type=vte&q=tulle"), queryset=Offer.objects.none())
+    clean = OfferFilterSet(QueryDict("type=vta&q=brive"), queryset=Offer.objects.none())
+    assert clean.data_ok["type"] == ["vta"] and "type" not in clean.form.errors
+    assert rejecting.data_ok["type"] == ["vte"] and "xyz" in str(rejecting.form.errors["type"])
+    assert clean.form.fields["type"] is not rejecting.form.fields["type"]
+    assert clean.filters["q"].filter.f.parent is clean and rejecting.filters["q"].filter.f.parent is rejecting
+    assert not getattr(clean.form.fields["type"], "rejected", [])
