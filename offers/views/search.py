@@ -193,6 +193,26 @@ def _options_html(choices: tuple[tuple[str, str], ...], selected: str | None) ->
     )
 
 
+def _region_options_html(facets: list[engine.FacetValue], *, out_of_band: bool = False) -> SafeString:
+    """The régions' `<option>` elements with their counts (each with an id, so that the htmx partial
+    replaces them out of band), built here like the départements' (0.25 ms a page in a template loop)."""
+    oob = ' hx-swap-oob="true"' if out_of_band else ""
+    return format_html_join(
+        "",
+        '<option id="n-region-{}" value="{}"{}' + oob + ">{}{}</option>",
+        (
+            (
+                facet.value,
+                facet.value,
+                " selected" if facet.selected else "",
+                facet.label,
+                "" if facet.count is None else f" ({number(facet.count)})",
+            )
+            for facet in facets
+        ),
+    )
+
+
 def _options(choices: Any, selected: list[str]) -> list[dict[str, Any]]:
     return [{"value": value, "label": label, "selected": value in selected} for value, label in choices]
 
@@ -251,7 +271,9 @@ def _publiee_depuis_choices(days: int | None) -> list[tuple[str, str]]:
     return choices
 
 
-def _context(filterset: OfferFilterSet, items: list[tuple[str, str]], results: engine.SearchResults) -> dict[str, Any]:
+def _context(
+    filterset: OfferFilterSet, items: list[tuple[str, str]], results: engine.SearchResults, *, partial: bool = False
+) -> dict[str, Any]:
     form = filterset.form
     cleaned = filterset.data_ok
     raw = {name: form.data.get(name, "") for name in PARAMS}
@@ -269,6 +291,9 @@ def _context(filterset: OfferFilterSet, items: list[tuple[str, str]], results: e
     return {
         "results": results,
         "cards": _cards(results.offers),
+        "partial": partial,
+        # In the htmx partial the options replace the form's own, out of band.
+        "region_options_html": _region_options_html(results.facets.get("region", []), out_of_band=partial),
         "count_text": _count_text(results.total),
         "raw": raw,
         "errors": errors,
@@ -332,8 +357,7 @@ def search(request: HttpRequest) -> HttpResponse:
     filterset = OfferFilterSet(_query_dict(items), queryset=Offer.objects.none())
     results = engine.search(filterset)
     template = "offers/_results.html" if partial else "offers/search.html"
-    context = _context(filterset, items, results)
-    context["partial"] = partial
+    context = _context(filterset, items, results, partial=partial)
     response = render(request, template, context)
     if key is not None:
         cache.set(key, response.content, CACHE_TIMEOUT)
