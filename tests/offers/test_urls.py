@@ -27,3 +27,12 @@ def test_urls_resolve_to_their_views():
     assert resolve("/sitemap.xml").func is sitemaps.sitemap
     assert resolve("/sitemap-communes.xml").kwargs == {"section": "communes"}
     assert resolve("/robots.txt").func is sitemaps.robots_txt
+
+
+def test_an_offers_address_is_the_one_reverse_gives():
+    # Offer.get_absolute_url fills a path reversed once per process: the same as reverse() each time.
+    from offers.models import Offer
+
+    for pk, slug in [(12, "chef-de-projet"), (7, ""), (123456789, "vte-2027-ingenieure-qualite")]:
+        expected = reverse("offers:detail", kwargs={"pk": pk, "slug": slug or "offre"})
+        assert Offer(pk=pk, slug=slug).get_absolute_url() == expected
