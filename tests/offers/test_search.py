@@ -512,3 +512,13 @@ def test_words_with_a_place_are_intersected_in_one_index_scan(place):
     index_scans = re.findall(r"Bitmap Index Scan on (\w+).*\n\s+Index Cond: (.*)", plan)
     assert [name for name, _ in index_scans] == ["offer_search_place_published"], plan
     assert "_id)::text =" in index_scans[0][1] and "search_vector @@" in index_scans[0][1], plan
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx partial"])
+def test_headings_never_skip_a_level_before_the_result_cards(client, headers):
+    # h1, then an h2 before the cards' h3 even when the filters (and their h2) are folded away.
+    OfferFactory(title="Chef de projet")
+    html = client.get(URL, **headers).content.decode()
+    results = html[html.index('<div id="resultats"') :]
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", results)]
+    assert levels[:2] == [2, 3], levels
