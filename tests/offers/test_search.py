@@ -514,11 +514,13 @@ def test_words_with_a_place_are_intersected_in_one_index_scan(place):
     assert "_id)::text =" in index_scans[0][1] and "search_vector @@" in index_scans[0][1], plan
 
 
-@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx partial"])
-def test_headings_never_skip_a_level_before_the_result_cards(client, headers):
-    # h1, then an h2 before the cards' h3 even when the filters (and their h2) are folded away.
+@pytest.mark.parametrize("params", [{}, {"type": "xyz"}], ids=["results", "an error alert"])
+def test_headings_never_skip_a_level_when_the_filters_are_folded(client, params):
+    # On a phone the filters (and their h2) are folded in a <details>: the h1 must still be followed
+    # by an h2 before the results' h3 (cards, alerts).
     OfferFactory(title="Chef de projet")
-    html = client.get(URL, **headers).content.decode()
-    results = html[html.index('<div id="resultats"') :]
-    levels = [int(level) for level in re.findall(r"<h([1-6])\b", results)]
-    assert levels[:2] == [2, 3], levels
+    html = client.get(URL, params).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    unfolded = re.sub(r'<details class="tdt-filters".*?</details>', "", main, flags=re.S)
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", unfolded)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
