@@ -100,3 +100,33 @@ def test_the_map_costs_two_queries_then_one(client, offers, django_assert_max_nu
         client.get("/offres/carte/?type=vta", headers={"HX-Request": "true"})
     with django_assert_max_num_queries(0):  # cached
         client.get("/offres/carte/?type=vta", headers={"HX-Request": "true"})
+
+
+def test_outlines_in_whole_units_keep_every_point_within_half_a_unit():
+    from offers.maps import whole_units
+
+    assert whole_units("m 10.4,10.6 0.2,0 5,5 z m 1,1 2,2 z") == "m 10,11 1,0 5,5 z m 1,1 2,2 z"
+    assert whole_units("m 0,0 0.1,0.1 3,0 z") == "m 0,0 3,0 z"  # a point rounded onto the last is dropped
+    # Many small moves: the rounding error never adds up (each point is rounded where it is).
+    assert (
+        whole_units("m 0,0" + " 0.4,0" * 100 + " z")
+        == "m 0,0"
+        + "".join(
+            f" {round(0.4 * n) - round(0.4 * (n - 1))},0"
+            for n in range(1, 101)
+            if round(0.4 * n) != round(0.4 * (n - 1))
+        )
+        + " z"
+    )
+
+
+def test_the_map_outlines_are_less_than_half_as_long_and_as_many():
+    import xml.etree.ElementTree as ET
+
+    from offers.maps import SVG_FILE, metropolitan_paths
+
+    shipped = {p.get("id"): p.get("d") for p in ET.parse(SVG_FILE).getroot().iter("{http://www.w3.org/2000/svg}path")}
+    served = metropolitan_paths()
+    assert served.keys() == shipped.keys() and len(served) == 96
+    assert sum(map(len, served.values())) < 0.5 * sum(map(len, shipped.values()))
+    assert all(served[code].count("z") == shipped[code].count("z") for code in served)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -523,4 +524,4 @@ def test_headings_never_skip_a_level_when_the_filters_are_folded(client, params)
     main = html[html.index("<main") : html.index("</main>")]
     unfolded = re.sub(r'<details class="tdt-filters".*?</details>', "", main, flags=re.S)
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", unfolded)]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
