@@ -54,11 +54,13 @@ def pages(db) -> tuple[str, ...]:
 
 def test_pages_do_not_load_the_dsfr_utility_style_sheet(client, pages):
     """utility.min.css (458 KB, 62 KB compressed) blocked the first paint and 99.9 % of it went
-    unused: the few icon and background rules the pages use come from css/dsfr-utility.css."""
+    unused: the few icon and background rules the pages use are at the end of css/site.css, so that
+    a page waits for two style sheets, the DSFR's and the site's."""
     for path in pages:
         sheets = [link["href"] for link in parsed(client, path).links if link.get("rel") == "stylesheet"]
         assert not [href for href in sheets if "utility.min" in href], path
-        assert "/static/css/dsfr-utility.css" in sheets, path
+        blocking = [href for href in sheets if href != "/static/css/nojs.css"]  # nojs.css: in <noscript>
+        assert blocking == ["/static/dsfr/dist/dsfr/dsfr.min.css", "/static/css/site.css"], path
 
 
 def test_every_icon_and_background_class_used_has_its_rule():
@@ -69,14 +71,14 @@ def test_every_icon_and_background_class_used_has_its_rule():
         used |= set(re.findall(r"\bfr-(?:icon|background)-[\w-]*\w", template.read_text()))
     assert used
     defined = set()
-    for sheet in ("css/dsfr-utility.css", "dsfr/dist/dsfr/dsfr.min.css"):
+    for sheet in ("css/site.css", "dsfr/dist/dsfr/dsfr.min.css"):
         css = Path(finders.find(sheet)).read_text()
         defined |= set(re.findall(r"\.(fr-(?:icon|background)-[\w-]*\w)", css))
     assert sorted(used - defined) == []
 
 
 def test_icon_rules_point_at_the_dsfr_icons():
-    css = Path(finders.find("css/dsfr-utility.css")).read_text()
+    css = Path(finders.find("css/site.css")).read_text()
     urls = set(re.findall(r"url\(([^)]+)\)", css))
     assert urls
     for url in urls:
