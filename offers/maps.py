@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.templatetags.static import static
 from django.urls import reverse
 
 from offers.cache import offers_version
@@ -39,6 +40,24 @@ CLASSES = 5
 CACHE_SECONDS = 600
 # Parameters the map keeps from the search: every filter but the département itself and the page.
 NOT_KEPT = frozenset({"departement", "page", "tri"})
+
+
+# The outlines, apart from the pages that draw them: a static file the browser fetches once and keeps,
+# after the first paint, instead of 50 KB of path data in every page with a map (issue 14: the map
+# was most of the home page's HTML, and the HTML on the critical path). Written by
+# scripts/map_outlines.py; a test fails when it no longer matches `outlines_svg()`.
+OUTLINES_STATIC = "maps/departements.svg"
+
+
+def outlines_svg() -> str:
+    """The metropolitan départements' outlines, each a `<path id="d-<code>">` to `<use>`, no style of
+    its own (the page's `.tdt-map__area` classes fill and stroke it)."""
+    paths = "\n".join(f'<path id="d-{code}" d="{d}"/>' for code, d in sorted(metropolitan_paths().items()))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg">\n'
+        f"<!-- {CREDIT}; in whole units by offers/maps.py (scripts/map_outlines.py writes this file). -->\n"
+        f"<defs>\n{paths}\n</defs>\n</svg>\n"
+    )
 
 
 @functools.cache
@@ -161,6 +180,7 @@ def build(items: list[tuple[str, str]] | None = None, filterset: OfferFilterSet 
         "inset_size": INSET_SIZE,
         "credit": CREDIT,
         "filtered": bool(kept),
+        "outlines": static(OUTLINES_STATIC),
     }
 
 

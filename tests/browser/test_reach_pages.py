@@ -56,7 +56,7 @@ def test_the_map_is_reachable_by_keyboard_with_a_visible_focus(browser_page: Bro
     page.locator(".tdt-map__skip").focus()
     page.keyboard.press("Tab")
     focused = page.evaluate(
-        "() => { const a = document.activeElement; const shape = a.querySelector('path, rect');"
+        "() => { const a = document.activeElement; const shape = a.querySelector('use, rect');"
         " return {inMap: !!a.closest('svg'), label: a.getAttribute('aria-label'), href: a.getAttribute('href'),"
         " stroke: getComputedStyle(shape).stroke, width: getComputedStyle(shape).strokeWidth}; }"
     )

@@ -4,6 +4,7 @@ filtered search, the overseas insets, the table, the credit; on home, on /offres
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.db.models import Count
@@ -130,3 +131,22 @@ def test_the_map_outlines_are_less_than_half_as_long_and_as_many():
     assert served.keys() == shipped.keys() and len(served) == 96
     assert sum(map(len, served.values())) < 0.5 * sum(map(len, shipped.values()))
     assert all(served[code].count("z") == shipped[code].count("z") for code in served)
+
+
+def test_the_outlines_file_is_up_to_date_and_holds_every_departement():
+    # static/maps/departements.svg is written by scripts/map_outlines.py: run it again if this fails.
+    from django.contrib.staticfiles import finders
+
+    from offers.maps import OUTLINES_STATIC, metropolitan_paths, outlines_svg
+
+    shipped = Path(finders.find(OUTLINES_STATIC)).read_text(encoding="utf-8")
+    assert shipped == outlines_svg()
+    assert sorted(re.findall(r'<path id="d-(\w+)"', shipped)) == sorted(metropolitan_paths())
+
+
+@pytest.mark.django_db
+def test_a_page_with_the_map_uses_the_outlines_file_instead_of_carrying_them(client):
+    html = client.get("/offres/carte/").content.decode()
+    uses = re.findall(r'<use class="tdt-map__area tdt-map__area--\d" href="([^"#]+)#d-(\w+)"/>', html)
+    assert len(uses) == 96 and {href for href, _ in uses} == {"/static/maps/departements.svg"}
+    assert ' d="m ' not in html
