@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.utils import timezone
 
 from offers import search as engine
@@ -16,7 +17,7 @@ from offers.cache import VERSION_KEY, bump_offers_version, offers_version
 from offers.enums import Contract, EducationLevel, OfferStatus, Remote
 from offers.filters import CommunePoint, geo_names
 from offers.models import Offer
-from offers.views.search import _count_text
+from offers.views.search import _cache_key, _count_text, normalised_params
 from tests.offers.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -359,6 +360,7 @@ def test_anonymous_page_is_cached_with_the_offers_version(client, django_capture
     response = get(client, q="retirée")
     assert sorted(response["Cache-Control"].split(", ")) == ["max-age=60", "public"]
     assert titles(response) == ["Offre bientôt retirée"]
+    get(client, q="retirée")  # the second request keeps the page
     offer.status, offer.closed_at = OfferStatus.WITHDRAWN, offer.published_at
     offer.save()  # behind the lifecycle's back: no version bump
     # Without a version bump, the cached page is served for up to a minute.
@@ -371,6 +373,7 @@ def test_anonymous_page_is_cached_with_the_offers_version(client, django_capture
 def test_cache_key_is_the_normalised_query(client, django_assert_num_queries):
     OfferFactory(title="Offre", vta=True)
     get(client, type=["vta", "vte"], q="offre")
+    get(client, type=["vta", "vte"], q="offre")  # kept from the second request
     with django_assert_num_queries(0):
         response = client.get(URL + "?q=offre+&type=vte&type=vta&type=vte&region=&inconnu=1")
     assert titles(response) == ["Offre"]
@@ -525,3 +528,16 @@ def test_headings_never_skip_a_level_when_the_filters_are_folded(client, params)
     unfolded = re.sub(r'<details class="tdt-filters".*?</details>', "", main, flags=re.S)
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", unfolded)]
     assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+
+
+def test_a_search_is_kept_from_its_second_request(client, django_assert_num_queries):
+    # Most searches are asked once: their pages are not written to the cache; a second request
+    # within the cache's minute keeps it, and the third is served from it.
+    OfferFactory(title="Offre", vta=True)
+    key = _cache_key(normalised_params(QueryDict("q=offre")), partial=False)
+    get(client, q="offre")
+    assert cache.get(key) is None
+    get(client, q="offre")
+    assert cache.get(key) is not None
+    with django_assert_num_queries(0):
+        assert titles(get(client, q="offre")) == ["Offre"]
