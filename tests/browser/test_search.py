@@ -3,11 +3,13 @@ swapped, URL pushed, count announced) and with no serious axe-core violation."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import BrowserPage, format_violations
 
@@ -64,8 +66,6 @@ def test_search_with_htmx(browser_page: BrowserPage, search_offers: list[Any]) -
     page = browser_page.page
     browser_page.goto("/offres/")
     page.wait_for_function("() => window.htmx !== undefined")
-    # The map below the results loads itself once in view: let it finish, or the swap below removes
-    # it mid-request and htmx logs the aborted request as console errors (seen once in CI).
     page.wait_for_load_state("networkidle")
     assert page.locator("#nombre-offres").inner_text() == "3 offres"
     old_results = page.locator("#resultats").element_handle()
@@ -94,6 +94,35 @@ def test_search_with_htmx(browser_page: BrowserPage, search_offers: list[Any]) -
     browser_page.screenshot("search-htmx")
     assert not browser_page.console_errors, browser_page.console_errors
     assert not browser_page.outside_requests
+
+
+def test_a_filter_chosen_while_the_map_loads_cuts_no_request(
+    browser_page: BrowserPage, search_offers: list[Any]
+) -> None:
+    # The map below the results loads itself once in view; choosing a filter before it has come
+    # must neither abort its request (htmx logs that as console errors) nor wait for it.
+    page = browser_page.page
+    held: list[Any] = []
+    page.route("**/offres/carte/**", lambda route: held.append(route))  # answered when released below
+    browser_page.goto("/offres/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.locator("#resultats [hx-get]").scroll_into_view_if_needed()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the map was not requested"
+    page.locator("label[for=type-vta]").scroll_into_view_if_needed()
+    page.locator("label[for=type-vta]").click()
+    page.wait_for_function("() => document.querySelector('#nombre-offres').textContent.trim() === '1 offre'")
+    page.unroute("**/offres/carte/**")
+    for route in held:
+        with contextlib.suppress(PlaywrightError):  # « already handled »: the request was aborted
+            route.continue_()
+    page.locator("#resultats #carte-titre").scroll_into_view_if_needed(timeout=10_000)
+    page.wait_for_load_state("networkidle")
+    assert "pour cette recherche" in page.locator("#resultats #carte-titre").inner_text()
+    assert not browser_page.console_errors, browser_page.console_errors
 
 
 def test_search_page_accessibility(browser_page: BrowserPage, search_offers: list[Any]) -> None:
