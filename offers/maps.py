@@ -60,13 +60,20 @@ def outlines_svg() -> str:
     )
 
 
-@functools.cache
-def metropolitan_paths() -> dict[str, str]:
-    """Département code → its outline (the `d` of its SVG path), in whole units (see `whole_units`)."""
+def _shipped_paths() -> Any:
     root = ET.parse(SVG_FILE).getroot()  # noqa: S314  # nosec B314 - our own shipped file
-    return {
-        path.get("id", ""): whole_units(path.get("d", "")) for path in root.iter("{http://www.w3.org/2000/svg}path")
-    }
+    return root.iter("{http://www.w3.org/2000/svg}path")
+
+
+@functools.cache
+def metropolitan_codes() -> frozenset[str]:
+    """The départements the metropolitan map draws (the outlines file holds their shapes)."""
+    return frozenset(path.get("id", "") for path in _shipped_paths())
+
+
+def metropolitan_paths() -> dict[str, str]:
+    """Département code → its outline in whole units (see `whole_units`): what the outlines file holds."""
+    return {path.get("id", ""): whole_units(path.get("d", "")) for path in _shipped_paths()}
 
 
 _PATH_TOKEN = re.compile(r"[mMzZ]|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -116,8 +123,8 @@ class Area:
     count: int
     level: int  # colour class, 0 (none) to CLASSES
     url: str
-    path: str = ""  # metropolitan outline
-    x: int = 0  # overseas inset
+    metropolitan: bool = True  # else an overseas inset at (x, y)
+    x: int = 0
     y: int = 0
 
     @property
@@ -147,10 +154,10 @@ def build(items: list[tuple[str, str]] | None = None, filterset: OfferFilterSet 
     """The map's context for a search (its normalised parameters and filter set), or all offers."""
     kept = [(name, value) for name, value in (items or []) if name not in NOT_KEPT]
     key = f"offers:map:{offers_version()}:{hashlib.sha256(urlencode(kept).encode()).hexdigest()[:32]}"
-    paths = metropolitan_paths()
+    metropolitan = metropolitan_codes()
     cached = cache.get(key)
     if cached is None:
-        names = dict(Departement.objects.filter(pk__in=[*paths, *OVERSEAS]).values_list("code", "name"))
+        names = dict(Departement.objects.filter(pk__in=[*metropolitan, *OVERSEAS]).values_list("code", "name"))
         cached = {"figures": counts(filterset), "names": names}
         cache.set(key, cached, CACHE_SECONDS)
     figures, names = cached["figures"], cached["names"]
@@ -162,17 +169,16 @@ def build(items: list[tuple[str, str]] | None = None, filterset: OfferFilterSet 
         area = Area(
             code, names[code], count, _level(count, top), search + "?" + urlencode([*kept, ("departement", code)])
         )
-        if code in paths:
-            area.path = paths[code]
-        else:
+        if code not in metropolitan:
+            area.metropolitan = False
             index = OVERSEAS.index(code)
             area.x = 10 + index * (INSET_SIZE + INSET_GAP)
             area.y = INSET_TOP
         areas.append(area)
     return {
         "areas": areas,
-        "metropolitan": [area for area in areas if area.path],
-        "overseas": [area for area in areas if not area.path],
+        "metropolitan": [area for area in areas if area.metropolitan],
+        "overseas": [area for area in areas if not area.metropolitan],
         "total": sum(figures.get(area.code, 0) for area in areas),
         "top": top,
         "legend": _legend(top),
