@@ -1,14 +1,15 @@
-/* The commune combobox of the site: the territories' autocomplete (/territoires/communes/autocomplete/)
-   as an ARIA 1.2 combobox with a listbox, on any `<input data-autocomplete-url="…">` inside a DSFR
-   `.fr-input-group`. One implementation for every page:
+/* The site's own script, one file for every page that needs it (one request on the search page):
 
-   - a form field (`<input data-commune-autocomplete …>`) is enhanced when this file loads: choosing
-     a commune writes its label « Tulle (19) », which the server reads back;
-   - the search page (search.js) calls `window.tdtCommuneCombobox(input, options)` with its own
-     option text and what a choice does (an INSEE code in a hidden field, then a search).
+   1. the commune combobox: the territories' autocomplete (/territoires/communes/autocomplete/) as an
+      ARIA 1.2 combobox with a listbox, on any `<input data-autocomplete-url="…">` inside a DSFR
+      `.fr-input-group`. A form field (`<input data-commune-autocomplete …>`) is enhanced when this
+      file loads: choosing a commune writes its label « Tulle (19) », which the server reads back;
+   2. the offer search (/offres/, part 2 below): the same combobox with its own option text and an
+      INSEE code sent in a hidden field, tidy htmx URLs, one request per submit.
 
-   Without this file the fields take a name or an INSEE code just the same. No inline script or
-   style attribute: ready for a strict CSP (styles are set through the CSSOM). */
+   Every page works without this file: the fields take a name or an INSEE code just the same. No
+   inline script, no eval, no style attribute: ready for a strict CSP (styles are set through the
+   CSSOM). */
 (function () {
   "use strict";
 
@@ -143,5 +144,86 @@
   window.tdtCommuneCombobox = combobox;
   document.querySelectorAll("input[data-commune-autocomplete]").forEach(function (input, number) {
     combobox(input, { idPrefix: input.id + "-option-" + number + "-" });
+  });
+})();
+
+/* --- 2. Offer search (/offres/) ----------------------------------------------------------------
+   The page works without this part: the commune input then takes a name or an INSEE code, resolved
+   by the server. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("recherche");
+  if (!form) return;
+
+  /* htmx: leave empty fields out of the request, so the pushed URL only has what is set. */
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var data = event.detail.formData;
+    if (!data || event.detail.elt !== form) return;
+    var empty = [];
+    data.forEach(function (value, name) {
+      if (value === "") empty.push(name);
+    });
+    empty.forEach(function (name) {
+      var kept = data.getAll(name).filter(function (value) { return value !== ""; });
+      data.delete(name);
+      kept.forEach(function (value) { data.append(name, value); });
+    });
+    /* The radius only matters with a commune; the default order needs no parameter. */
+    if (!data.get("commune")) data.delete("rayon");
+    var sort = data.get("tri");
+    if ((sort === "date" && !data.get("q")) || (sort === "pertinence" && data.get("q"))) data.delete("tri");
+  });
+
+  /* One request per submit. Pressing Enter in a text field fires "change" and then "submit": both
+     trigger htmx, and the second request aborted the first (a console error). A change of a text
+     field is held until the end of the event loop's task, and dropped if a submit came meanwhile;
+     checkboxes and selects search at once. */
+  var submitted = false;
+  form.addEventListener("submit", function () {
+    submitted = true;
+    window.setTimeout(function () { submitted = false; }, 0);
+  }, true);
+  form.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("input[type=search], input[type=text], input[type=number], input[type=hidden]")) return;
+    event.stopPropagation();
+    /* The commune's list of proposals is open: the choice made in it will search. */
+    if (field.getAttribute("aria-expanded") === "true") return;
+    window.setTimeout(function () {
+      if (!submitted && form.requestSubmit) form.requestSubmit();
+    }, 0);
+  }, true);
+
+  /* --- Commune autocomplete (part 1) ---------------------------------------------------------- */
+  var input = document.getElementById("filtre-commune");
+  if (!input || !window.tdtCommuneCombobox) return;
+
+  /* The visible input keeps what the user reads ("Tulle (19)"); a hidden input sends the INSEE
+     code once a commune is chosen, or the typed text otherwise. */
+  var hidden = document.createElement("input");
+  hidden.type = "hidden";
+  hidden.name = "commune";
+  hidden.value = input.getAttribute("data-code") || input.value;
+
+  var commune = window.tdtCommuneCombobox(input, {
+    idPrefix: "filtre-commune-option-",
+    optionText: function (commune) {
+      return commune.nom + " (" + commune.departement + ")" +
+        (commune.codes_postaux && commune.codes_postaux.length ? " – " + commune.codes_postaux[0] : "");
+    },
+    onInput: function () { hidden.value = input.value; },
+    onChoose: function (chosen) {
+      hidden.value = chosen.code;
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+  if (!commune) return;
+  input.removeAttribute("name");
+  input.after(hidden);
+
+  /* The visible input changes the hidden one; htmx listens to the form's change events. */
+  input.addEventListener("change", function (event) {
+    if (commune.isOpen()) event.stopPropagation();
   });
 })();
