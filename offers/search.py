@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.postgres.search import SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import BigAutoField, Count, F, FloatField, Func, Lookup, Q, QuerySet
@@ -110,11 +110,15 @@ _FACET_SQL = {
 FACET_COLUMNS = ("kind", "programmes", "region_id", "contract")
 
 
-def _sample_sql(queryset: QuerySet[Offer]) -> tuple[str, list[Any]]:
-    """At most COUNT_CAP + 1 matching rows (id, publication date and facet columns), in no particular order."""
-    sql, params = (
-        queryset.order_by().values("id", "published_at", *FACET_COLUMNS)[: COUNT_CAP + 1].query.sql_with_params()
-    )
+def _sample_sql(queryset: QuerySet[Offer], query: SearchQuery | None = None) -> tuple[str, list[Any]]:
+    """At most COUNT_CAP + 1 matching rows (id, publication date and facet columns), in no particular
+    order; with `query`, also each row's relevance (`rank`), worked out from the row the search reads
+    anyway rather than by fetching the candidates again for the page."""
+    columns = ["id", "published_at", *FACET_COLUMNS]
+    if query is not None:
+        queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query))
+        columns.append("rank")
+    sql, params = queryset.order_by().values(*columns)[: COUNT_CAP + 1].query.sql_with_params()
     return sql, list(params)
 
 
@@ -140,9 +144,19 @@ def _derived_sample(filterset: OfferFilterSet, name: str, sample: str) -> tuple[
     return sql, [values if name != "region" else values[0]]
 
 
-def counts(
-    filterset: OfferFilterSet, *, with_facets: bool = True
-) -> tuple[int, dict[str, list[FacetValue]], list[int]]:
+@dataclass
+class Counts:
+    """What the counts query brings: the number of matches, the facets, and below the cap the
+    matches' ids newest first (`ids`) and, for a search by relevance, the RANK_CANDIDATES newest of
+    them most relevant first (`ranked_ids`)."""
+
+    total: int
+    facets: dict[str, list[FacetValue]]
+    ids: list[int]
+    ranked_ids: list[int] | None = None
+
+
+def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> Counts:
     """The number of matches and of each facet value's matches, in ONE query over samples of at most
     COUNT_CAP + 1 matches: the counts are exact below the cap, and only the total is shown above it.
 
@@ -150,14 +164,18 @@ def counts(
     filters), so several values of one parameter can be combined knowing what each adds: a facet
     whose parameter is set is counted over a sample of its own.
 
-    Also returns the ids of every match, newest first, when there are at most COUNT_CAP of them (else []).
+    Also brings the ids of every match, newest first, when there are at most COUNT_CAP of them (else
+    []), and for a search by relevance the order of the RANK_CANDIDATES newest: the page then only
+    fetches its 20 rows by primary key.
     """
     base = Offer.objects.published()
     choices = facet_choices() if with_facets else {}
-    samples: dict[str | None, tuple[str, list[Any]]] = {None: _sample_sql(filterset.filter_queryset(base))}
+    # Every sample carries the rank when one does: a derived sample is read from another's rows.
+    rank_query = filterset.search_query if filterset.sort == "pertinence" else None
+    samples: dict[str | None, tuple[str, list[Any]]] = {None: _sample_sql(filterset.filter_queryset(base), rank_query)}
     for name in choices:
         if filterset.is_active(name):
-            samples[name] = _sample_sql(filterset.filter_queryset(base, without=name))
+            samples[name] = _sample_sql(filterset.filter_queryset(base, without=name), rank_query)
     ctes, params = [], []
     for index, (sql, sample_params) in enumerate(samples.values()):
         ctes.append(f"s{index} AS MATERIALIZED ({sql})")
@@ -174,6 +192,12 @@ def counts(
     # The ids of the matches come along, newest first: below the cap they are all the matches, and
     # the page is then read from them by primary key instead of searching the offers a second time.
     columns = ["(SELECT count(*) FROM s0)", "(SELECT array_agg(id ORDER BY published_at DESC, id DESC) FROM s0)"]
+    if rank_query is not None:
+        # Relevance ranks the RANK_CANDIDATES newest matches only (the pages stop there).
+        columns.append(
+            "(SELECT array_agg(id ORDER BY rank DESC, published_at DESC, id DESC) FROM (SELECT id, rank, published_at"  # noqa: S608  # nosec B608 - a fixed integer
+            f" FROM s0 ORDER BY published_at DESC, id DESC LIMIT {int(RANK_CANDIDATES)}) AS candidates)"
+        )
     # Only fixed identifiers and %s placeholders are formatted into the SQL: values go in params.
     for scope in samples:
         if scope is not None:
@@ -188,8 +212,9 @@ def counts(
         cursor.execute(sql, params)
         row = cursor.fetchone()
     total, match_ids = row[0], row[1]
+    ranked_ids = row[2] if rank_query is not None else None
     scope_totals = {name: total for name in choices}
-    position = 2
+    position = 3 if rank_query is not None else 2
     for scope in samples:
         if scope is not None:
             scope_totals[scope] = row[position]
@@ -214,7 +239,9 @@ def counts(
             )
             for (value, label), figure in zip(values, figures, strict=True)
         ]
-    return total, facets, (match_ids or []) if total <= COUNT_CAP else []
+    if total > COUNT_CAP:
+        return Counts(total, facets, [])
+    return Counts(total, facets, match_ids or [], (ranked_ids or []) if rank_query is not None else None)
 
 
 @functools.cache
@@ -290,23 +317,24 @@ def ordered(filterset: OfferFilterSet, queryset: QuerySet[Offer]) -> QuerySet[Of
 
 def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> SearchResults:
     page_size = page_size or PAGE_SIZE
-    total, facets, match_ids = counts(filterset)
+    found = counts(filterset)
     ranked = filterset.sort == "pertinence" and filterset.search_query is not None
     results = SearchResults(
         offers=[],
-        total=total,
+        total=found.total,
         page=1,
         page_size=page_size,
-        facets=facets,
+        facets=found.facets,
         reachable=RANK_CANDIDATES if ranked else COUNT_CAP,
     )
     results.page = min(filterset.page_number, results.num_pages)
-    if total:
+    if found.total:
         offset = (results.page - 1) * page_size
-        if match_ids and filterset.sort != "distance":
-            results.offers = _page_of_matches(filterset, match_ids, offset, page_size)
+        if found.ids and filterset.sort != "distance":
+            ordered_ids = found.ranked_ids if found.ranked_ids is not None else found.ids
+            results.offers = _page_of_ids(filterset, ordered_ids[offset : offset + page_size])
         else:
-            results.offers = _page_of_search(filterset, match_ids, offset, page_size)
+            results.offers = _page_of_search(filterset, found.ids, offset, page_size)
         short_names = programmes.short_names()
         names = {programme.code: programme.name for programme in programmes.programmes()}
         for offer in results.offers:
@@ -320,28 +348,14 @@ def search(filterset: OfferFilterSet, *, page_size: int | None = None) -> Search
     return results
 
 
-def _page_of_matches(filterset: OfferFilterSet, match_ids: list[int], offset: int, page_size: int) -> list[Offer]:
-    """A page by relevance or date read from the matches' ids, which the counts brought newest first
-    (below the cap): relevance ranks the RANK_CANDIDATES newest of them, the date order is a slice
-    of them. One query by primary key, that neither searches nor sorts the matches again."""
-    query = filterset.search_query
-    queryset: QuerySet[Offer]
-    if filterset.sort == "pertinence" and query is not None:
-        rank = SearchRank(F("search_vector"), query)
-        # The page's ids in a subquery of their own, so that only those 20 rows meet the communes.
-        page = (
-            Offer.objects.filter(id__any_of=match_ids[:RANK_CANDIDATES])
-            .annotate(rank=rank)
-            .order_by("-rank", "-published_at", "-id")
-            .values("pk")[offset : offset + page_size]
-        )
-        queryset = Offer.objects.filter(pk__in=page).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
-    else:
-        page_ids = match_ids[offset : offset + page_size]
-        queryset = Offer.objects.filter(id__any_of=page_ids).order_by("-published_at", "-id")
+def _page_of_ids(filterset: OfferFilterSet, page_ids: list[int]) -> list[Offer]:
+    """A page by relevance or date whose ids, in order, the counts query brought (below the cap):
+    one query by primary key, that neither searches nor sorts the matches again."""
+    queryset = Offer.objects.filter(id__any_of=page_ids)
     if (point := filterset.commune_point) is not None:
         queryset = queryset.annotate(distance=point.distance_km())
-    return list(queryset.select_related("commune").only(*RESULT_FIELDS))
+    by_id = {offer.pk: offer for offer in queryset.select_related("commune").only(*RESULT_FIELDS)}
+    return [by_id[pk] for pk in page_ids if pk in by_id]
 
 
 def _page_of_search(filterset: OfferFilterSet, match_ids: list[int], offset: int, page_size: int) -> list[Offer]:

@@ -103,6 +103,8 @@ TEMPLATES = [
                 "partnership.context_processors.site",
                 "partnership.context_processors.spaces",
             ],
+            # `{% url %}` remembering what it reversed (partnership/templatetags/cached_url.py).
+            "builtins": ["partnership.templatetags.cached_url"],
             # Cached templates even in debug-less development: parsing is the
             # dominant cost of a DSFR page.
             "loaders": _template_loaders if DEBUG else [("django.template.loaders.cached.Loader", _template_loaders)],

@@ -473,12 +473,21 @@ def test_date_pages_hold_the_newest_first_in_turn(client, monkeypatch, cap, para
         assert pages == [newest_first[0:2], newest_first[2:4], newest_first[2:4]]
 
 
-def test_relevance_ranks_the_newest_candidates_and_pages_through_them(client, monkeypatch):
+@pytest.mark.parametrize(
+    "facets",
+    [{}, {"type": "vte"}, {"type": "vte", "contrat": "cdd"}],
+    ids=["no facet filter", "one (a sample derived from another)", "two (samples of their own)"],
+)
+def test_relevance_ranks_the_newest_candidates_and_pages_through_them(client, monkeypatch, facets):
     # 6 matches, RANK_CANDIDATES 4: the two oldest, though the best matches, are not ranked; the
-    # four newest are, best first, two per page.
+    # four newest are, best first, two per page. The order comes from the counts query (each
+    # sample carries the rank), whatever facet filters shape it.
     monkeypatch.setattr(engine, "RANK_CANDIDATES", 4)
     monkeypatch.setattr(engine, "PAGE_SIZE", 2)
     now = timezone.now()
+    if facets:  # newer and better matches, of another kind: in the samples, not in the results
+        OfferFactory(title="Méthanisation méthanisation méthanisation VTA", kind="vta", contract="cdi")
+        OfferFactory(title="Méthanisation méthanisation méthanisation VTA CDD", kind="vta", contract="cdd")
 
     def offer(title: str, hours: int) -> None:
         OfferFactory(
@@ -486,6 +495,8 @@ def test_relevance_ranks_the_newest_candidates_and_pages_through_them(client, mo
             employer_name="Mairie",
             description="<p>Poste.</p>",
             published_at=now - dt.timedelta(hours=hours),
+            kind="vte",
+            contract="cdd",
         )
 
     offer("Méthanisation méthanisation méthanisation ancienne", 10)
@@ -494,7 +505,8 @@ def test_relevance_ranks_the_newest_candidates_and_pages_through_them(client, mo
     offer("Chargée de méthanisation", 0)
     offer("Méthanisation méthanisation méthanisation nouvelle", 3)
     offer("Technicienne méthanisation", 2)
-    first, second = titles(get(client, q="méthanisation")), titles(get(client, q="méthanisation", page="2"))
+    first = titles(get(client, q="méthanisation", **facets))
+    second = titles(get(client, q="méthanisation", page="2", **facets))
     assert first[0] == "Méthanisation méthanisation méthanisation nouvelle"
     assert first[1] == "Méthanisation méthanisation récente"
     assert sorted(second) == ["Chargée de méthanisation", "Technicienne méthanisation"]
