@@ -12,6 +12,7 @@ from django.urls import reverse
 from partnership.glossary import TERMS
 from territories import programmes
 from tests.offers.factories import OfferFactory
+from tests.personas import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,21 @@ def test_the_first_occurrence_of_every_acronym_on_a_public_page_is_spelled_out(c
 def test_the_check_sees_an_acronym_left_bare():
     assert first_occurrences("<p>Une commune en QPV</p>") == {"QPV": (False, "Une commune en QPV")}
     assert first_occurrences('<p><abbr title="quartier">QPV</abbr>, un QPV</p>') == {"QPV": (True, "QPV")}
+
+
+def test_the_collectivites_account_pages_spell_out_siren_and_epci(job_seeker, organisation):
+    """The pages where a collectivité creates or joins its organisation: « Numéro SIREN » in a form
+    label, « EPCI » among the kinds of organisation, and a search that lists an organisation."""
+    client = client_as(job_seeker)
+    missing = []
+    for url in (
+        reverse("accounts:organisation-create"),
+        reverse("accounts:organisation-join"),
+        reverse("accounts:organisation-join") + "?q=Tulle",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found = first_occurrences(response.content.decode())
+        assert {"SIREN"} <= set(found), url
+        missing += [f"{url}: {acronym} in « {text} »" for acronym, (ok, text) in found.items() if not ok]
+    assert not missing, "\n".join(missing)

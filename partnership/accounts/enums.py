@@ -3,7 +3,7 @@ from django.db import models
 
 class OrganisationKind(models.TextChoices):
     COMMUNE = "commune", "Commune"
-    EPCI = "epci", "EPCI"
+    EPCI = "epci", "Établissement public de coopération intercommunale (EPCI)"
     SYNDICAT_MIXTE = "syndicat-mixte", "Syndicat mixte"
     PETR = "petr", "Pôle d’équilibre territorial et rural (PETR)"
     DEPARTEMENT = "departement", "Département"

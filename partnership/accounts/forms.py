@@ -7,11 +7,13 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils.html import format_html
 
 from offers.filters import resolve_commune
 from partnership.accounts.enums import OrganisationKind, Role
 from partnership.accounts.models import Organisation, User, UserManager
 from partnership.accounts.validators import validate_siren
+from partnership.templatetags.fr import abbr
 from partnership.text import strip_unsafe_characters
 from territories.models import Commune, Epci
 
@@ -189,7 +191,7 @@ class ChangePasswordForm(PasswordChangeForm, NewPasswordForm):
 
 class OrganisationSearchForm(forms.Form):
     q = forms.CharField(
-        label="Nom ou numéro SIREN de l’organisation",
+        label=format_html("Nom ou numéro {} de l’organisation", abbr("SIREN")),
         max_length=100,
         required=False,
         help_text="Par exemple « Commune de Tulle » ou 211927207.",
@@ -244,7 +246,7 @@ class OrganisationCreateForm(forms.Form):
         error_messages={"required": "Indiquez le nom de l’organisation."},
     )
     siren = forms.CharField(
-        label="Numéro SIREN",
+        label=format_html("Numéro {}", abbr("SIREN")),
         max_length=20,
         help_text="9 chiffres, sur l’avis de situation au répertoire Sirene ou sur annuaire-entreprises.data.gouv.fr.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
