@@ -198,6 +198,7 @@ def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> Counts:
             "(SELECT array_agg(id ORDER BY rank DESC, published_at DESC, id DESC) FROM (SELECT id, rank, published_at"  # noqa: S608  # nosec B608 - a fixed integer
             f" FROM s0 ORDER BY published_at DESC, id DESC LIMIT {int(RANK_CANDIDATES)}) AS candidates)"
         )
+    leading = len(columns)  # the columns above; the scopes' counts and the facets follow
     # Only fixed identifiers and %s placeholders are formatted into the SQL: values go in params.
     for scope in samples:
         if scope is not None:
@@ -212,9 +213,9 @@ def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> Counts:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     total, match_ids = row[0], row[1]
-    ranked_ids = row[2] if rank_query is not None else None
+    ranked_ids = (row[2] or []) if rank_query is not None else None
     scope_totals = {name: total for name in choices}
-    position = 3 if rank_query is not None else 2
+    position = leading
     for scope in samples:
         if scope is not None:
             scope_totals[scope] = row[position]
@@ -241,7 +242,7 @@ def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> Counts:
         ]
     if total > COUNT_CAP:
         return Counts(total, facets, [])
-    return Counts(total, facets, match_ids or [], (ranked_ids or []) if rank_query is not None else None)
+    return Counts(total, facets, match_ids or [], ranked_ids)
 
 
 @functools.cache

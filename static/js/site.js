@@ -197,7 +197,7 @@
 
   /* --- Commune autocomplete (part 1) ---------------------------------------------------------- */
   var input = document.getElementById("filtre-commune");
-  if (!input || !window.tdtCommuneCombobox) return;
+  if (!input) return;
 
   /* The visible input keeps what the user reads ("Tulle (19)"); a hidden input sends the INSEE
      code once a commune is chosen, or the typed text otherwise. */

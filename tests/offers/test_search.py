@@ -350,7 +350,7 @@ def test_page_links_feeds_and_loads_htmx_from_static_files(client):
     assert 'href="/offres/flux.atom?q=projet&amp;type=vte"' in html
     assert "/static/vendor/htmx/htmx.min.js" in html
     # The page's own scripts in one request (the commune combobox and the search's enhancements):
-    # Lighthouse's mobile score of the page moved by 3 points with one more small script (docs/performance.md).
+    # one request fewer on the phone's critical path (Lighthouse runs in docs/performance.md).
     scripts = re.findall(r'<script [^>]*src="/static/([^"]+)"', html)
     assert scripts == [
         "dsfr/dist/dsfr/dsfr.module.min.js",
