@@ -7,6 +7,8 @@ visibility calls `bump_offers_version()` (after commit).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -19,6 +21,26 @@ def offers_version() -> int:
         cache.add(VERSION_KEY, 1, timeout=None)
         version = cache.get(VERSION_KEY, 1)
     return int(version)
+
+
+def get_versioned(key: str) -> tuple[int, Any]:
+    """The current version and what `key` holds for it (None when nothing, or only a value stored for
+    an older version), in one round trip instead of two: a search page asks this on every request
+    (issue 14). `set_versioned` stores the value."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return offers_version(), None
+    stored = found.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:  # noqa: PLR2004 - (version, value)
+        return int(version), stored[1]
+    return int(version), None
+
+
+def set_versioned(key: str, version: int, value: Any, timeout: float) -> None:
+    """Keep `value` under `key` for `version` of the offers: read back by `get_versioned` while the
+    version lasts. A value worked out while the version changed is stored for the old one, so never read."""
+    cache.set(key, (version, value), timeout)
 
 
 def bump_offers_version() -> None:

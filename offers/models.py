@@ -47,6 +47,11 @@ def _detail_path() -> str:
     return path.replace("{", "{{").replace("}", "}}").replace(_PK, "{pk}").replace(_SLUG, "{slug}")
 
 
+def offer_path(pk: int, slug: str) -> str:
+    """An offer page's address from its id and slug (what `Offer.get_absolute_url` gives)."""
+    return _detail_path().format(pk=pk, slug=slug or "offre")
+
+
 class OfferQuerySet(models.QuerySet["Offer"]):
     def published(self) -> OfferQuerySet:
         """Published and not past their end date: what search, feeds and the sitemap show."""
@@ -209,7 +214,7 @@ class Offer(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return _detail_path().format(pk=self.pk, slug=self.slug or "offre")
+        return offer_path(self.pk, self.slug)
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
         """Published and not past its end date (the rule of `OfferQuerySet.published`)."""

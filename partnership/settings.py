@@ -109,7 +109,14 @@ TEMPLATES = [
             # dominant cost of a DSFR page.
             "loaders": _template_loaders if DEBUG else [("django.template.loaders.cached.Loader", _template_loaders)],
         },
-    }
+    },
+    {
+        # The search page's own templates, rendered on every search (partnership/jinja_env.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja_templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "partnership.jinja_env.environment"},
+    },
 ]
 # django-dsfr: the default renderer rebuilds a template engine for every form.
 FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
@@ -149,7 +156,7 @@ if env_bool("DB_POOL", False):
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partnership.cache.ReusedClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tdt"),
         "TIMEOUT": 300,

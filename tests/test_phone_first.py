@@ -21,6 +21,7 @@ PAGES = (
     "/territoires/programmes/petites-villes-de-demain/",
 )
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
+JINJA_TEMPLATES = Path(settings.BASE_DIR) / "jinja_templates"  # the search page's own (partnership/jinja_env.py)
 
 
 class Links(HTMLParser):
@@ -67,7 +68,7 @@ def test_every_icon_and_background_class_used_has_its_rule():
     """A `fr-icon-*` or `fr-background-*` class added to a template needs its rule copied
     (scripts/dsfr_utility_subset.py), or the icon silently disappears."""
     used = set()
-    for template in TEMPLATES.rglob("*.html"):
+    for template in [*TEMPLATES.rglob("*.html"), *JINJA_TEMPLATES.rglob("*.html")]:
         used |= set(re.findall(r"\bfr-(?:icon|background)-[\w-]*\w", template.read_text()))
     assert used
     defined = set()

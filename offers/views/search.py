@@ -1,8 +1,9 @@
 """`/offres/`: the offer search page, and its htmx partial.
 
 Anonymous pages are cached, from a search's second request, for `CACHE_TIMEOUT` seconds under the
-normalised query string and `offers_version()`, so a withdrawn offer leaves every cached page at
-once; full page and htmx partial are cached apart (and the response varies on `HX-Request`).
+normalised query string, for the current `offers_version()` (read with the page, in one round trip),
+so a withdrawn offer leaves every cached page at once; full page and htmx partial are cached apart
+(and the response varies on `HX-Request`).
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template import engines
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from offers import search as engine
-from offers.cache import offers_version
-from offers.enums import EducationLevel, Remote
+from offers.cache import get_versioned, set_versioned
+from offers.enums import Contract, EducationLevel, OfferKind, Remote
 from offers.filters import (
     LIEU_AS_WORDS,
     MAX_PAGE,
@@ -118,14 +119,18 @@ def _tags_html(labels: list[tuple[str, str]]) -> SafeString:
     )
 
 
-def _cards(offers: list[Offer]) -> list[ResultCard]:
+KIND_LABELS = dict(OfferKind.choices)
+CONTRACT_LABELS = dict(Contract.choices)
+
+
+def _cards(offers: list[engine.ResultRow]) -> list[ResultCard]:
     cards = []
     for offer in offers:
-        distance = offer.distance  # type: ignore[attr-defined]
-        place = f"{offer.employer_name} – {offer.commune.name} ({offer.departement_id})"
+        distance = offer.distance
+        place = f"{offer.employer_name} – {offer.commune_name} ({offer.departement_id})"
         if distance is not None:
             place += ", à moins d’1 km" if distance < 1 else f", à {number(distance)} km"
-        contract = offer.get_contract_display()
+        contract = CONTRACT_LABELS.get(offer.contract, offer.contract)
         if offer.duration_months:
             contract += f", {offer.duration_months} mois"
         cards.append(
@@ -134,9 +139,9 @@ def _cards(offers: list[Offer]) -> list[ResultCard]:
                 title=offer.title,
                 place=place,
                 contract=contract,
-                kind=offer.get_kind_display(),
+                kind=KIND_LABELS.get(offer.kind, offer.kind),
                 badge=BADGE_COLOURS.get(offer.kind, "fr-badge--purple-glycine"),
-                tags=_tags_html(offer.programme_labels),  # type: ignore[attr-defined]
+                tags=_tags_html(offer.programme_labels),
                 published=long_date(offer.published_at) if offer.published_at else "",
             )
         )
@@ -338,9 +343,23 @@ def _context(
     }
 
 
+def _jinja(name: str) -> Any:
+    """The form, the filters and the results are Jinja2 templates (jinja_templates/offers/, four times faster
+    than Django's language on these pages: partnership/jinja_env.py); their frame is Django's."""
+    return engines["jinja2"].get_template(name)
+
+
+def _safe(html: str) -> SafeString:
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703 - a Jinja2 template's output, autoescaped
+
+
 def _cache_key(items: list[tuple[str, str]], partial: bool) -> str:
     digest = hashlib.sha256(urlencode(items).encode()).hexdigest()[:32]
-    return f"offers:search:{offers_version()}:{'partial' if partial else 'page'}:{digest}"
+    return f"offers:search:{'partial' if partial else 'page'}:{digest}"
+
+
+# What the cache holds for a search seen once: its page is kept from the second request.
+SEEN = "seen"
 
 
 def _finish(response: HttpResponse, anonymous: bool) -> HttpResponse:
@@ -359,19 +378,21 @@ def search(request: HttpRequest) -> HttpResponse:
     partial = bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
     anonymous = not request.user.is_authenticated
     key = _cache_key(items, partial) if anonymous else None
-    if key is not None:
-        content = cache.get(key)
-        if content is not None:
-            return _finish(HttpResponse(content), anonymous)
+    version, cached = get_versioned(key) if key is not None else (0, None)
+    if isinstance(cached, bytes):
+        return _finish(HttpResponse(cached), anonymous)
 
     filterset = OfferFilterSet(_query_dict(items), queryset=Offer.objects.none())
     results = engine.search(filterset)
-    template = "offers/_results.html" if partial else "offers/search.html"
     context = _context(filterset, items, results, partial=partial)
-    response = render(request, template, context)
+    if partial:
+        response = HttpResponse(_jinja("offers/_results.html").render(context, request))
+    else:
+        context["search_form"] = _safe(_jinja("offers/_search_form.html").render(context, request))
+        response = render(request, "offers/search.html", context)
     # Kept from a search's second request within CACHE_TIMEOUT: most searches are asked once, and
     # writing each one's page (≈ 50 KB) to Redis cost varied searches 10 % of their throughput
     # (make bench, issue 14); a small marker says a search was seen.
-    if key is not None and not cache.add(f"{key}:seen", 1, CACHE_TIMEOUT):
-        cache.set(key, response.content, CACHE_TIMEOUT)
+    if key is not None:
+        set_versioned(key, version, response.content if cached == SEEN else SEEN, CACHE_TIMEOUT)
     return _finish(response, anonymous)
