@@ -14,6 +14,7 @@ import functools
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ class _GeoNames:
         self.departements: dict[str, str] = {}
         self.region_codes: dict[str, str] = {}  # normalised name → code
         self.departement_codes: dict[str, str] = {}  # normalised name → code
+        self._departement_choices: tuple[tuple[str, str], ...] = ()
 
     def _refresh(self) -> None:
         if time.monotonic() - self._loaded_at < self.TTL:
@@ -77,15 +79,25 @@ class _GeoNames:
             self.departements = dict(Departement.objects.order_by("code").values_list("code", "name"))
             self.region_codes = {search_name(name): code for code, name in self.regions.items()}
             self.departement_codes = {search_name(name): code for code, name in self.departements.items()}
+            self._departement_choices = tuple((code, f"{code} – {name}") for code, name in self.departements.items())
             self._loaded_at = time.monotonic()
 
     def region_choices(self) -> list[tuple[str, str]]:
         self._refresh()
         return list(self.regions.items())
 
-    def departement_choices(self) -> list[tuple[str, str]]:
+    def departement_choices(self) -> tuple[tuple[str, str], ...]:
+        """« 19 – Corrèze », in code order (built once per load: a search page lists them)."""
         self._refresh()
-        return [(code, f"{code} – {name}") for code, name in self.departements.items()]
+        return self._departement_choices
+
+    def is_region(self, code: str) -> bool:
+        self._refresh()
+        return code in self.regions
+
+    def is_departement(self, code: str) -> bool:
+        self._refresh()
+        return code in self.departements
 
     def departement_code(self, text: str) -> str | None:
         """The département named or numbered by `text` (« Cantal », « corrèze », « 19 », « 2a »), or None."""
@@ -111,7 +123,7 @@ def region_choices() -> list[tuple[str, str]]:
 
 
 def departement_choices() -> list[tuple[str, str]]:
-    return geo_names.departement_choices()
+    return list(geo_names.departement_choices())
 
 
 # --- Communes ---------------------------------------------------------------------------------------
@@ -384,6 +396,22 @@ class OfferSearchForm(forms.Form):
         return data
 
 
+class GeoCodeField(django_filters.fields.ChoiceField):
+    """A région or département code, checked by `is_valid_code` (a dict lookup) instead of walking
+    the choices, which a search's form never renders (0.25 ms of every search for 101 départements)."""
+
+    def __init__(self, *args: Any, is_valid_code: Callable[[str], bool], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_valid_code = is_valid_code
+
+    def valid_value(self, value: Any) -> bool:
+        return self.is_valid_code(str(value))
+
+
+class GeoCodeFilter(django_filters.ChoiceFilter):
+    field_class = GeoCodeField
+
+
 class SearchTextFilter(django_filters.CharFilter):
     field_class = SearchTextField
 
@@ -429,17 +457,19 @@ class OfferFilterSet(django_filters.FilterSet):
         choices=ProgrammeCode.choices,
         method="filter_programme",
     )
-    region = django_filters.ChoiceFilter(
+    region = GeoCodeFilter(
         label="Région",
         field_name="region_id",
         choices=region_choices,
+        is_valid_code=geo_names.is_region,
         empty_label="Toutes les régions",
         error_messages=_choices_message("Région"),
     )
-    departement = django_filters.ChoiceFilter(
+    departement = GeoCodeFilter(
         label="Département",
         field_name="departement_id",
         choices=departement_choices,
+        is_valid_code=geo_names.is_departement,
         empty_label="Tous les départements",
         error_messages=_choices_message("Département"),
     )

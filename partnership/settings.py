@@ -105,6 +105,8 @@ TEMPLATES = [
             ],
             # `{% url %}` remembering what it reversed (partnership/templatetags/cached_url.py).
             "builtins": ["partnership.templatetags.cached_url"],
+            # `{% load static %}`: `{% static %}` remembering each address (templatetags/remembered_static.py).
+            "libraries": {"static": "partnership.templatetags.remembered_static"},
             # Cached templates even in debug-less development: parsing is the
             # dominant cost of a DSFR page.
             "loaders": _template_loaders if DEBUG else [("django.template.loaders.cached.Loader", _template_loaders)],

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template import engines
-from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +37,7 @@ from offers.filters import (
 )
 from offers.models import Offer
 from partnership.formatting import long_date, number
+from partnership.templatetags.cached_url import remembered_reverse
 
 CACHE_TIMEOUT = 60
 PARAMS = tuple(OfferFilterSet.base_filters)
@@ -317,7 +317,7 @@ def _context(
         "commune_point": point,
         "rayon": rayon,
         "rayon_options": [{"value": r, "selected": r == rayon} for r in sorted({*RAYON_CHOICES, rayon})],
-        "departement_options_html": _options_html(tuple(geo_names.departement_choices()), departement),
+        "departement_options_html": _options_html(geo_names.departement_choices(), departement),
         "niveau_options": _options(EducationLevel.choices, cleaned.get("niveau") or []),
         "teletravail_options": _options(Remote.choices, cleaned.get("teletravail") or []),
         "publiee_depuis_options": _options(_publiee_depuis_choices(days), [str(days or "")]),
@@ -338,8 +338,8 @@ def _context(
         "last_url": _url(items, page=results.num_pages),
         "max_page": MAX_PAGE,
         "suggestions": _suggestions(filterset, items) if not results.total else [],
-        "feed_rss_url": reverse("offers:feed-rss") + suffix,
-        "feed_atom_url": reverse("offers:feed-atom") + suffix,
+        "feed_rss_url": remembered_reverse("offers:feed-rss") + suffix,
+        "feed_atom_url": remembered_reverse("offers:feed-atom") + suffix,
     }
 
 

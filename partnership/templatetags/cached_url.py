@@ -38,6 +38,11 @@ def cached_reverse(
     return reverse(view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
+def remembered_reverse(view_name: str, *args: str | int) -> str:
+    """`reverse(view_name, args=args)`, remembered as `{% url %}` remembers it (views, Jinja2's `url()`)."""
+    return cached_reverse(view_name, args, (), None, get_script_prefix(), get_urlconf())
+
+
 def _plain(value: Any) -> bool:
     # str subclasses included: a quoted view name is a SafeString.
     return isinstance(value, (str, int))
