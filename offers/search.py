@@ -146,13 +146,28 @@ def facet_choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-# How one facet value is counted in a capped sample of matches (a row of `FACET_COLUMNS`).
-_FACET_SQL = {
-    "type": "kind = %s",
-    "programme": "programmes @> ARRAY[%s]::varchar(10)[]",
-    "region": "region_id = %s",
-    "contrat": "contract = %s",
+# How each facet's values are counted in a capped sample of matches (rows of `FACET_COLUMNS`), as a
+# JSON object {value: matches}: one pass grouping the rows by the facet's column, rather than one
+# `count(*) FILTER` per value that reads the sample 18 times for the régions (0.46 → 0.13 ms for 800
+# matches); the programmes, a few per offer, each tested with `= ANY` (0.33 ms; unnesting them 0.5,
+# `@> ARRAY[…]` 0.84). Measured with EXPLAIN ANALYZE on the benchmark database (issue 14).
+_FACET_GROUPS_SQL = {
+    "type": "SELECT kind AS value, count(*) AS n FROM {sample} GROUP BY kind",
+    "region": "SELECT region_id AS value, count(*) AS n FROM {sample} GROUP BY region_id",
+    "contrat": "SELECT contract AS value, count(*) AS n FROM {sample} GROUP BY contract",
 }
+_FACET_VALUE_SQL = {"programme": "%s, count(*) FILTER (WHERE %s = ANY(programmes))"}
+
+
+def _facet_sql(name: str, values: list[tuple[str, str]], sample: str) -> tuple[str, list[str]]:
+    """The column counting facet `name`'s values in `sample`, and its parameters."""
+    if name in _FACET_GROUPS_SQL:
+        groups = _FACET_GROUPS_SQL[name].format(sample=sample)
+        return f"(SELECT json_object_agg(value, n) FROM ({groups}) AS f WHERE value IS NOT NULL)", []  # noqa: S608  # nosec B608 - fixed SQL and aliases
+    pairs = ", ".join(_FACET_VALUE_SQL[name] for _ in values)
+    return f"(SELECT json_build_object({pairs}) FROM {sample})", [v for value, _ in values for v in (value, value)]  # noqa: S608  # nosec B608 - fixed SQL, %s placeholders
+
+
 FACET_COLUMNS = ("kind", "programmes", "region_id", "contract")
 
 
@@ -250,10 +265,9 @@ def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> Counts:
         if scope is not None:
             columns.append(f"(SELECT count(*) FROM {aliases[scope]})")  # noqa: S608  # nosec B608 - fixed aliases and %s placeholders
     for name, values in choices.items():
-        alias = aliases.get(name, "s0")
-        filters = ", ".join(f"count(*) FILTER (WHERE {_FACET_SQL[name]})" for _ in values)
-        columns.append(f"(SELECT ARRAY[{filters}] FROM {alias})")  # noqa: S608  # nosec B608 - fixed aliases and %s placeholders
-        params.extend(value for value, _ in values)
+        column, column_params = _facet_sql(name, values, aliases.get(name, "s0"))
+        columns.append(column)
+        params.extend(column_params)
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -270,7 +284,7 @@ def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> Counts:
     place = filterset.recognised_place
     facets: dict[str, list[FacetValue]] = {}
     for name, values in choices.items():
-        figures = row[position]
+        found = row[position] or {}  # {value: matches}, without the values that have none
         position += 1
         selected = cleaned.get(name) or []
         if isinstance(selected, str):
@@ -282,9 +296,14 @@ def counts(filterset: OfferFilterSet, *, with_facets: bool = True) -> Counts:
         pages = _programme_pages() if name == "programme" else {}
         facets[name] = [
             FacetValue(
-                value, label, figure if exact else None, value in selected, hints.get(value, ""), pages.get(value, "")
+                value,
+                label,
+                found.get(value, 0) if exact else None,
+                value in selected,
+                hints.get(value, ""),
+                pages.get(value, ""),
             )
-            for (value, label), figure in zip(values, figures, strict=True)
+            for value, label in values
         ]
     if total > COUNT_CAP:
         return Counts(total, facets, [])

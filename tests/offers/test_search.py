@@ -240,6 +240,20 @@ def test_facet_counts_ignore_their_own_filter(client):
     assert re.search(r'id="type-vta" name="type" value="vta" checked', html)
 
 
+def test_programme_counts(client):
+    # Tulle {ti, acv, frr, montagne}, Paris {qpv}, Clermont-Ferrand {qpv, ti, montagne}.
+    OfferFactory.create_batch(2, commune="19272")
+    OfferFactory(commune=PARIS)
+    OfferFactory(commune="63113")
+    expected = {"ti": 3, "acv": 2, "frr": 2, "montagne": 3, "qpv": 2, "pvd": 0, "rural": 0}
+    for params in ({}, {"programme": "qpv"}):  # a facet counts across its own filter
+        html = get(client, **params).content.decode()
+        found = dict(re.findall(r'id="n-programme-([a-z]+)" class="tdt-count">&nbsp;\((\d+)\)', html))
+        assert {code: int(n) for code, n in found.items()} == expected
+    html = get(client, programme="qpv", type="vta").content.decode()
+    assert 'id="n-programme-qpv" class="tdt-count">&nbsp;(0)' in html  # under the other filters
+
+
 def test_count_is_capped(client, monkeypatch):
     monkeypatch.setattr(engine, "COUNT_CAP", 5)
     OfferFactory.create_batch(7)
