@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template import engines
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -112,6 +112,12 @@ class ResultCard:
 def _tags_html(labels: list[tuple[str, str]]) -> SafeString:
     """The programmes' tags of a card, built here (three or four a card, twenty cards: 300 template
     nodes a page otherwise)."""
+    return _tags_html_of(tuple(labels))
+
+
+@functools.lru_cache(maxsize=256)
+def _tags_html_of(labels: tuple[tuple[str, str], ...]) -> SafeString:
+    # A few dozen combinations of the seven programmes: each built once (format_html cost 0.5 ms a page).
     return format_html_join(
         "",
         '<li><p class="fr-tag fr-tag--sm">{}</p></li>',
@@ -210,22 +216,22 @@ def _options_html(choices: tuple[tuple[str, str], ...], selected: str | None) ->
 
 def _region_options_html(facets: list[engine.FacetValue], *, out_of_band: bool = False) -> SafeString:
     """The régions' `<option>` elements with their counts (each with an id, so that the htmx partial
-    replaces them out of band), built here like the départements' (0.25 ms a page in a template loop)."""
+    replaces them out of band), built here like the départements' (0.25 ms a page in a template loop,
+    and still 0.3 ms through format_html: the escaped value and label are kept, only counts change)."""
     oob = ' hx-swap-oob="true"' if out_of_band else ""
-    return format_html_join(
-        "",
-        '<option id="n-region-{}" value="{}"{}' + oob + ">{}{}</option>",
-        (
-            (
-                facet.value,
-                facet.value,
-                " selected" if facet.selected else "",
-                facet.label,
-                "" if facet.count is None else f" ({number(facet.count)})",
-            )
+    return SafeString(
+        "".join(
+            f'<option id="n-region-{value}" value="{value}"{" selected" if facet.selected else ""}{oob}>{label}'
+            f"{'' if facet.count is None else f' ({number(facet.count)})'}</option>"
             for facet in facets
-        ),
+            for value, label in [_escaped(facet.value, facet.label)]
+        )
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped(*texts: str) -> tuple[str, ...]:
+    return tuple(escape(text) for text in texts)
 
 
 def _options(choices: Any, selected: list[str]) -> list[dict[str, Any]]:
