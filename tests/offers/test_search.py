@@ -576,3 +576,20 @@ def test_a_search_is_kept_from_its_second_request(client, django_assert_num_quer
     assert version == offers_version() and b"Offre" in page
     with django_assert_num_queries(0):
         assert titles(get(client, q="offre")) == ["Offre"]
+
+
+def test_a_page_read_by_ids_has_the_rows_the_orm_reads():
+    # The statement by ids is compiled once per process and read by column name.
+    offers = [
+        OfferFactory(title="Chef de projet", commune=PARIS, duration_months=None),
+        OfferFactory(vta=True, commune="63113", contract=Contract.CDI),
+    ]
+    ids = [offer.pk for offer in offers]
+    by_ids = engine._result_rows_by_ids(ids)
+    by_orm = engine._result_rows(Offer.objects.filter(id__any_of=ids), with_distance=False)
+    assert sorted(by_ids, key=lambda row: row.pk) == sorted(by_orm, key=lambda row: row.pk)
+    assert {(row.title, row.commune_name, row.duration_months) for row in by_ids} == {
+        ("Chef de projet", "Paris", None),
+        (offers[1].title, "Clermont-Ferrand", 12),
+    }
+    assert engine._rows_by_ids_sql.cache_info().currsize == 1
