@@ -141,7 +141,7 @@ def bench_env(database_url: str, *, cache: str = "redis") -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         # No collectstatic needed: {% static %} without the manifest.
-        STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+        STATICFILES_STORAGE="partnership.storage.RememberedStaticFilesStorage",
         CACHE_KEY_PREFIX="bench",
         # WhiteNoise wants STATIC_ROOT to exist; no static file is requested by the benchmark.
         STATIC_ROOT=str(Path(tempfile.gettempdir()) / "bench-static"),

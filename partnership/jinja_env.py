@@ -7,8 +7,8 @@ Python. The same templates compiled by Jinja2 to Python code render the same byt
 quarter of the time (docs/decisions.md, « Jinja2 for the search page's own templates »).
 Everything else stays in Django's language, `templates/`.
 
-The templates see the same helpers as Django's: `url()` and `static()`, remembered as `{% url %}` and
-`{% static %}` are, and the `fr` filters (`number`, `abbr`) through the same functions.
+The templates see the same helpers as Django's: `url()`, remembered as `{% url %}` is, `static()`,
+and the `fr` filters (`number`, `abbr`) through the same functions.
 An undefined variable is an error (StrictUndefined), not an empty string.
 """
 
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.templatetags.static import static
 from jinja2 import Environment, StrictUndefined
 
 from partnership.templatetags import fr
 from partnership.templatetags.cached_url import remembered_reverse
-from partnership.templatetags.remembered_static import static
 
 
 def environment(**options: Any) -> Environment:

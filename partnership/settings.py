@@ -105,8 +105,6 @@ TEMPLATES = [
             ],
             # `{% url %}` remembering what it reversed (partnership/templatetags/cached_url.py).
             "builtins": ["partnership.templatetags.cached_url"],
-            # `{% load static %}`: `{% static %}` remembering each address (templatetags/remembered_static.py).
-            "libraries": {"static": "partnership.templatetags.remembered_static"},
             # Cached templates even in debug-less development: parsing is the
             # dominant cost of a DSFR page.
             "loaders": _template_loaders if DEBUG else [("django.template.loaders.cached.Loader", _template_loaders)],
@@ -289,9 +287,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env_str(
             "STATICFILES_STORAGE",
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            # Django's and WhiteNoise's storages, remembering each file's address (partnership/storage.py).
+            "partnership.storage.RememberedStaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            else "partnership.storage.RememberedManifestStaticFilesStorage",
         )
     },
 }
