@@ -4,7 +4,7 @@ can answer: the search form, its filters and its results (`jinja_templates/offer
 Django's template language costs ≈ 1 µs a node and a page of varied searches has thousands (the
 filters, the facets and their counts, the cards, the pagination): 3.9 ms of a search's ≈ 11 ms of
 Python. The same templates compiled by Jinja2 to Python code render the same bytes in about a
-quarter of the time (docs/decisions.md, « Jinja2 for the search page's own templates »).
+quarter of the time (docs/decisions.md, decision 18).
 Everything else stays in Django's language, `templates/`.
 
 The templates see the same helpers as Django's: `url()`, remembered as `{% url %}` is, `static()`,
