@@ -133,6 +133,8 @@ DATABASES = {
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
+# Django's backend, its health check without a round trip while the connection is sound (issue 14).
+DATABASES["default"]["ENGINE"] = "partnership.backends.postgresql"
 # A web request's queries are small: parallel workers cost more to start than they save, and on a
 # small machine they take the cores other requests need (measured at 100,000 offers: a 9 ms count
 # ran as a parallel index-only scan). DB_PARALLEL_WORKERS raises it for a bigger server.
