@@ -363,10 +363,6 @@ def _cache_key(items: list[tuple[str, str]], partial: bool) -> str:
     return f"offers:search:{'partial' if partial else 'page'}:{digest}"
 
 
-# What the cache holds for a search seen once: its page is kept from the second request.
-SEEN = "seen"
-
-
 def _finish(response: HttpResponse, anonymous: bool) -> HttpResponse:
     patch_vary_headers(response, ("HX-Request",))
     if anonymous:
@@ -383,7 +379,7 @@ def search(request: HttpRequest) -> HttpResponse:
     partial = bool(htmx) and not htmx.history_restore_request and not htmx.boosted  # type: ignore[union-attr]
     anonymous = not request.user.is_authenticated
     key = _cache_key(items, partial) if anonymous else None
-    version, cached = get_versioned(key) if key is not None else (0, None)
+    version, cached, first = get_versioned(key, mark_seen=CACHE_TIMEOUT) if key is not None else (0, None, True)
     if isinstance(cached, bytes):
         return _finish(HttpResponse(cached), anonymous)
 
@@ -397,7 +393,8 @@ def search(request: HttpRequest) -> HttpResponse:
         response = render(request, "offers/search.html", context)
     # Kept from a search's second request within CACHE_TIMEOUT: most searches are asked once, and
     # writing each one's page (≈ 50 KB) to Redis cost varied searches 10 % of their throughput
-    # (make bench, issue 14); a small marker says a search was seen.
-    if key is not None:
-        set_versioned(key, version, response.content if cached == SEEN else SEEN, CACHE_TIMEOUT)
+    # (make bench, issue 14); a small marker, added in the same round trip as the read, says a
+    # search was seen.
+    if key is not None and not first:
+        set_versioned(key, version, response.content, CACHE_TIMEOUT)
     return _finish(response, anonymous)
