@@ -107,7 +107,9 @@ def _rows_by_ids_sql() -> str:
 
 
 def _result_rows_by_ids(ids: list[int]) -> list[ResultRow]:
-    with connection.cursor() as cursor:
+    # Prepared on the connection: planning it each time (a join, thirteen indexes to consider) took
+    # 0.28 ms of the server's 0.36 (issue 14). Its plan is the same for any twenty ids.
+    with connection.prepared_cursor() as cursor:  # type: ignore[attr-defined]
         cursor.execute(_rows_by_ids_sql(), [ids])
         names = [column.name for column in cursor.description]
         return _rows_of(dict(zip(names, values, strict=True)) for values in cursor.fetchall())

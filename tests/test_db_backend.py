@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection, connections
 
+from offers import search as engine
 from partnership.backends.postgresql.base import DatabaseWrapper, server_wrote
+from tests.offers.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,37 @@ def test_a_connection_inside_a_transaction_is_checked_by_the_server(own):
     assert _last_statement(pid) == "SELECT 1"  # Django's check, sent because the session is not idle
     with own.cursor() as cursor:
         cursor.execute("ROLLBACK")
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_prepared_cursor_s_statement_is_prepared_and_still_counted(
+    django_assert_num_queries,
+):
+    statement = "SELECT %s::int + 1 AS essai_prepare"
+    with django_assert_num_queries(3):
+        for number in range(3):
+            with connection.prepared_cursor() as cursor:
+                cursor.execute(statement, [number])
+                assert cursor.fetchone() == (number + 1,)
+    assert "SELECT $1::int + 1 AS essai_prepare" in _prepared_statements()
+
+
+def test_the_results_page_statement_is_prepared():
+    offers = [OfferFactory(title="Chef de projet"), OfferFactory(vta=True)]
+    for _ in range(2):
+        rows = engine._result_rows_by_ids([offer.pk for offer in offers])
+    assert {row.pk for row in rows} == {offer.pk for offer in offers}
+    page_statement = engine._rows_by_ids_sql().replace("%s", "$1")
+    assert page_statement in _prepared_statements()
+
+
+def test_django_s_own_statements_are_not_prepared_however_often_they_run():
+    for _ in range(10):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 42 AS essai_non_prepare")
+    assert not [statement for statement in _prepared_statements() if "essai_non_prepare" in statement]
