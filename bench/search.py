@@ -21,6 +21,9 @@ Bars (docs/performance.md, DESIGN.md §6):
    a page, in a shuffled order, so that the page cache cannot answer any of them) ≥ 0.06 × those of
    the bare view, measured in the same run.
 
+The bare view, the one search and the varied mix take turns (`--wrk-rounds`, 5 rounds of 2 s each by
+default), so that the machine's drift between two measurements weighs less on their ratio.
+
 Load is only sent to 127.0.0.1.
 """
 
@@ -40,7 +43,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -435,6 +438,7 @@ class RpsRun:
     bare: WrkResult
     page: WrkResult
     varied: WrkResult
+    round_ratios: list[float] = field(default_factory=list)  # varied / bare in each round
 
     def ratio(self, result: WrkResult) -> float:
         return result.rps / self.bare.rps if self.bare.rps else 0.0
@@ -449,6 +453,28 @@ class RpsRun:
         return one_search or self.ratio(self.varied) < VARIED_RATIO_BAR
 
 
+def combined(rounds: list[WrkResult]) -> WrkResult:
+    """One result from several wrk runs of the same requests: requests per second over their summed
+    time, the median of their mean latencies."""
+    requests = sum(result.requests for result in rounds)
+    elapsed = sum(result.requests / result.rps for result in rounds if result.rps)
+    latencies = sorted(rounds, key=lambda result: _milliseconds(result.latency))
+    return WrkResult(
+        rounds[0].path,
+        requests / elapsed if elapsed else 0.0,
+        latencies[len(latencies) // 2].latency,
+        "; ".join(result.errors for result in rounds if result.errors),
+        requests,
+    )
+
+
+def _milliseconds(latency: str) -> float:
+    found = re.fullmatch(r"([\d.]+)(us|ms|s)", latency)
+    if not found:
+        return float("inf")
+    return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+
+
 def measure_rps(database_url: str, args: argparse.Namespace) -> tuple[list[RpsRun], int]:
     results = []
     log = Path(tempfile.gettempdir()) / "bench-gunicorn.log"
@@ -458,6 +484,10 @@ def measure_rps(database_url: str, args: argparse.Namespace) -> tuple[list[RpsRu
     # Each run starts at a place of its own in the list, so that a run never meets the pages an
     # earlier one left in the page cache (60 s); the warm-up, half the list away.
     start = random.SystemRandom().randrange(len(paths))
+    # The bare view, the one search and the varied mix take turns, `--wrk-rounds` times: on a shared
+    # machine whose speed drifts from one minute to the next, a ratio of two figures measured
+    # minutes apart measured the drift as much as the search (issue 14).
+    seconds = max(1, args.wrk_duration // args.wrk_rounds)
     for cache in ("redis", "dummy"):
         server = Server(bench_env(database_url, cache=cache), args.workers, log)
         try:
@@ -470,15 +500,22 @@ def measure_rps(database_url: str, args: argparse.Namespace) -> tuple[list[RpsRu
                 wrk(server.url(path), duration=2, **options)
             warm_up = str(start + len(paths) // 2)
             wrk(server.url("/"), duration=2, script=["-s", script, "--", warm_up], **options)
-            bare = wrk(server.url("/bench/ok"), duration=args.wrk_duration, **options)
-            page = wrk(server.url(RPS_SEARCH), duration=args.wrk_duration, **options)
-            varied = wrk(
-                server.url("/"), duration=args.wrk_duration, script=["-s", script, "--", str(start)], **options
-            )
+            rounds: list[tuple[WrkResult, WrkResult, WrkResult]] = []
+            position = start
+            for _ in range(args.wrk_rounds):
+                bare = wrk(server.url("/bench/ok"), duration=seconds, **options)
+                page = wrk(server.url(RPS_SEARCH), duration=seconds, **options)
+                varied = wrk(server.url("/"), duration=seconds, script=["-s", script, "--", str(position)], **options)
+                position += varied.requests
+                rounds.append((bare, page, varied))
         finally:
             server.stop()
         label = "page cache on (production)" if cache == "redis" else "page cache off (every request searches)"
-        results.append(RpsRun(label, cache == "redis", bare, page, varied))
+        bare, page, varied = (combined([round_[index] for round_ in rounds]) for index in range(3))
+        varied.requests = position - start
+        run = RpsRun(label, cache == "redis", bare, page, varied)
+        run.round_ratios = [v.rps / b.rps if b.rps else 0.0 for b, _, v in rounds]
+        results.append(run)
         say(
             f"  {label}: bare {bare.rps:,.0f} req/s, one search {page.rps:,.0f} req/s, "
             f"varied searches {varied.rps:,.0f} req/s ({load()})"
@@ -489,7 +526,8 @@ def measure_rps(database_url: str, args: argparse.Namespace) -> tuple[list[RpsRu
 def print_rps(results: list[RpsRun], varied_count: int, args: argparse.Namespace) -> None:
     say(
         f"gunicorn {args.workers} sync workers; wrk -t{args.wrk_threads} -c{args.wrk_connections} "
-        f"-d{args.wrk_duration}s; one search: {RPS_SEARCH} repeated; varied: {varied_count:,} different "
+        f"-d{max(1, args.wrk_duration // args.wrk_rounds)}s × {args.wrk_rounds} rounds, the three requests in turn; "
+        f"one search: {RPS_SEARCH} repeated; varied: {varied_count:,} different "
         f"searches (a word × a département × a page), none asked twice in a run"
     )
     header = f"{'mode':<42} {'request':<16} {'req/s':>9} {'× bare':>7} {'latency':>9}"
@@ -502,6 +540,9 @@ def print_rps(results: list[RpsRun], varied_count: int, args: argparse.Namespace
             ratio = run.ratio(result)
             flag = "" if bar is None or ratio >= bar else f"  ** < {bar}"
             say(f"{'':<42} {name:<16} {result.rps:>9,.0f} {ratio:>7.3f} {result.latency:>9}{flag}")
+        if run.round_ratios:
+            spread = ", ".join(f"{ratio:.3f}" for ratio in run.round_ratios)
+            say(f"{'':<42} varied / bare in each round: {spread}")
         if run.varied.requests > varied_count:
             say(f"    the varied mix repeated: {run.varied.requests:,} requests for {varied_count:,} searches")
         for result in (run.bare, run.page, run.varied):
@@ -543,7 +584,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-connections", type=int, default=16)
-    parser.add_argument("--wrk-duration", type=int, default=10, help="seconds per wrk measurement")
+    parser.add_argument("--wrk-duration", type=int, default=10, help="seconds of wrk per request kind, in all")
+    parser.add_argument("--wrk-rounds", type=int, default=5, help="turns the three request kinds take")
     parser.add_argument("--skip-latency", action="store_true", help="skip the server-time matrix")
     parser.add_argument("--skip-rps", action="store_true", help="skip the requests-per-second part")
     return parser.parse_args()
