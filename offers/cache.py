@@ -26,7 +26,7 @@ def offers_version() -> int:
 def get_versioned(key: str, *, mark_seen: int | None = None) -> tuple[int, Any, bool]:
     """The current version, what `key` holds for it (None when nothing, or only a value stored for
     an older version), and with `mark_seen`, whether `key` is asked for the first time in `mark_seen`
-    seconds (a marker beside it, added now): in one round trip instead of three, as a search page asks
+    seconds (a marker beside it, added now): in one round trip instead of two, as a search page asks
     on every request (issue 14). `set_versioned` stores the value."""
     keys = [VERSION_KEY, key]
     if mark_seen is None:

@@ -1,5 +1,6 @@
-"""The database backend's health check: no round trip for a sound idle connection, a real check
-and a new connection when the server has ended the session (partnership/backends/postgresql)."""
+"""The database backend (partnership/backends/postgresql): its health check (no round trip for a
+sound idle connection, a real check and a new connection when the server has ended the session),
+and its prepared cursor (the statements it runs prepared and still counted, Django's own not)."""
 
 from __future__ import annotations
 
