@@ -512,10 +512,8 @@ def measure_rps(database_url: str, args: argparse.Namespace) -> tuple[list[RpsRu
             server.stop()
         label = "page cache on (production)" if cache == "redis" else "page cache off (every request searches)"
         bare, page, varied = (combined([round_[index] for round_ in rounds]) for index in range(3))
-        varied.requests = position - start
-        run = RpsRun(label, cache == "redis", bare, page, varied)
-        run.round_ratios = [v.rps / b.rps if b.rps else 0.0 for b, _, v in rounds]
-        results.append(run)
+        ratios = [v.rps / b.rps if b.rps else 0.0 for b, _, v in rounds]
+        results.append(RpsRun(label, cache == "redis", bare, page, varied, ratios))
         say(
             f"  {label}: bare {bare.rps:,.0f} req/s, one search {page.rps:,.0f} req/s, "
             f"varied searches {varied.rps:,.0f} req/s ({load()})"

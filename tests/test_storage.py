@@ -56,3 +56,15 @@ def test_the_manifest_storage_answers_what_whitenoise_answers(tmp_path):
         assert ours.url("css/site.css") == "/static/css/site.0123abcd.css"
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             ours.url("css/absent.css")
+
+
+def test_the_manifest_storage_answers_for_the_debug_setting_of_the_moment(tmp_path):
+    # Django's manifest storage gives the plain name in debug, the hashed one otherwise.
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"paths": {"css/site.css": "css/site.0123abcd.css"}, "version": "1.1", "hash": "x"})
+    )
+    ours = RememberedManifestStaticFilesStorage(location=tmp_path)
+    with override_settings(DEBUG=True):
+        assert ours.url("css/site.css") == "/static/css/site.css"
+    with override_settings(DEBUG=False):
+        assert ours.url("css/site.css") == "/static/css/site.0123abcd.css"
