@@ -280,7 +280,8 @@ USE_TZ = True
 # --- Static files (the DSFR is vendored in django-dsfr's wheel: no CDN) ----------------
 # Outside DEBUG, collectstatic writes a gzip and, the `Brotli` package being installed, a Brotli copy
 # of every text file next to its hashed name; WhiteNoise serves the Brotli one to browsers that accept it
-# (issue 14: dsfr.min.css is 90 KB gzipped, 60 KB with Brotli).
+# (issue 14: the DSFR's dsfr.min.css is 90 KB gzipped, 60 KB with Brotli; the pages' css/dsfr.css,
+# written by scripts/dsfr_css.py, 48 KB and 35 KB).
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -49,7 +49,7 @@ def test_page_layout(client, url):
     for link in ("/mentions-legales/", "/donnees-personnelles/", "/sources-des-donnees/", "legifrance.gouv.fr"):
         assert link in html
     # DSFR from the wheel, no CDN, no inline script or handler (a strict CSP comes later).
-    assert "/static/dsfr/dist/dsfr/dsfr.min.css" in html
+    assert '<link rel="stylesheet" href="/static/css/dsfr.css">' in html  # scripts/dsfr_css.py
     assert '<script type="module" src="/static/dsfr/dist/dsfr/dsfr.module.min.js">' in html
     assert '<script nomodule src="/static/dsfr/dist/dsfr/dsfr.nomodule.min.js">' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)

@@ -10,7 +10,8 @@ sample arguments as each persona (tests/personas.py) with GET, HEAD and POST (GE
 admin), checks the status (200, 302 to the login page, another redirect, 403, 404, 405), and
 checks that the database is exactly as it was after every request that is not declared as a
 write (PostgreSQL's count of the rows the test's transaction wrote, every table): a refused
-request changes nothing.
+request changes nothing. Every HTML page answered 200 (the admin's aside) uses no DSFR class that
+the site's style sheets lack (tests/styles.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from partnership.alerts import services as alert_services
 from tests.alerts.support import make_alert
 from tests.factories import FeedRunFactory, OfferFactory, OrganisationFactory, UserFactory
 from tests.personas import PERSONAS, STAFF_PERSONAS, client_as
+from tests.styles import unstyled_dsfr_classes
 
 # Status classes besides the HTTP codes themselves.
 LOGIN = "302 to /connexion/"  # the login page, with `next` back to the page
@@ -727,6 +729,9 @@ def test_route_answers_each_persona_as_declared(world, key):
                 back = route.login_next(world) if route.login_next else url
                 if response["Location"] != f"/connexion/?next={quote(back)}":
                     wrong.append(f"{method} {url} as {persona}: login page leads back to {response['Location']}")
+            html = response.status_code == 200 and "text/html" in response.get("Content-Type", "")
+            if html and not is_admin(key) and (unstyled := unstyled_dsfr_classes(response.content.decode())):
+                wrong.append(f"{method} {url} as {persona}: DSFR classes without their rules {sorted(unstyled)}")
             before, state = state, snapshot()
             if state != before and not (method == "POST" and persona in route.writes):
                 changed = sorted(table for table in state if state[table] != before.get(table))

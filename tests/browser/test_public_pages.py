@@ -45,3 +45,22 @@ def test_public_page(browser_page: BrowserPage, name, path, status, text):
     ]
     assert not errors, "console errors:\n" + "\n".join(errors)
     assert not browser_page.outside_requests, "requests outside the site:\n" + "\n".join(browser_page.outside_requests)
+
+
+@pytest.mark.parametrize("path", ["/", "/territoires/communes/19272/"])
+def test_the_menu_fits_a_390_px_screen(browser_page: BrowserPage, path):
+    """On a phone the header's links move into the menu: « Se connecter – Espace collectivités et
+    partenaires » ran 45 px past the screen's edge (the DSFR keeps an icon button on one line)."""
+    page = browser_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(path)
+    page.click("#bouton-menu")
+    page.locator("#menu-principal .fr-header__menu-links .fr-btn").first.wait_for(state="visible")
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('#menu-principal a, #menu-principal button')]
+            .filter(e => e.offsetParent !== null)
+            .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > innerWidth)
+            .map(e => e.textContent.trim())"""
+    )
+    assert overflowing == []
+    browser_page.screenshot(f"menu-390{path.replace('/', '-')}")
