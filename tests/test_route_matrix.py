@@ -451,8 +451,7 @@ def clct_world(world: World) -> Any:
     if not hasattr(world, "clct"):
         delegate = Delegate.objects.get(user__email="delegue.nouvelle-aquitaine@apec.fr")
         invitation = InvitationFactory(delegate=delegate)
-        prefs = DelegateSettings.of(delegate)
-        DelegateSettings.of(Delegate.objects.get(user__email="delegue.auvergne-rhone-alpes@apec.fr"))
+        prefs = DelegateSettings.objects.get(delegate=delegate)  # written with the delegate: no GET writes it
         world.clct = {  # type: ignore[attr-defined]
             "meeting": invitation.meeting,
             "action": ActionFactory(meeting=invitation.meeting, owner=delegate.user),

@@ -333,5 +333,7 @@ class DelegateSettings(models.Model):
 
     @classmethod
     def of(cls, delegate: Delegate) -> DelegateSettings:
+        """The delegate's settings, written with the delegate (`services.give_delegate_settings`, and
+        migration 0004 for the delegates before it); created here only if staff deleted the row."""
         settings, _ = cls.objects.get_or_create(delegate=delegate)
         return settings

@@ -232,6 +232,15 @@ def settings_of(delegate: Delegate) -> DelegateSettings:
     return DelegateSettings.of(delegate)
 
 
+def give_delegate_settings(
+    sender: type[Delegate], instance: Delegate, created: bool, raw: bool = False, **_: Any
+) -> None:
+    """`post_save` of `Delegate` (partnership/clct/apps.py): a delegate has their settings row from the
+    start, so that no page creates it when a delegate first opens it (a GET writes nothing)."""
+    if created and not raw:
+        DelegateSettings.objects.get_or_create(delegate=instance)
+
+
 def renew_calendar_token(*, delegate: Delegate) -> DelegateSettings:
     """Revoke the calendar feed's address: the old one answers 404 from now on."""
     prefs = DelegateSettings.of(delegate)

@@ -158,6 +158,7 @@ def test_inactive_unsubscribed_and_empty_weeks_send_nothing(delegate, other_dele
 
 
 def test_dry_run_prints_and_writes_nothing(delegate, seeded):
+    settings_before = list(DelegateSettings.objects.order_by("pk").values())
     out = io.StringIO()
     call_command("send_clct_digests", "--week", "2026-W45", "--dry-run", "--delegate", delegate.email, stdout=out)
     text = out.getvalue()
@@ -165,7 +166,7 @@ def test_dry_run_prints_and_writes_nothing(delegate, seeded):
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in text
     assert "1 récapitulatif(s) à envoyer (essai à blanc, rien n’est enregistré), 0 ignoré(s)" in text
     assert not Delivery.objects.exists()
-    assert not DelegateSettings.objects.exists()
+    assert list(DelegateSettings.objects.order_by("pk").values()) == settings_before
 
 
 def test_the_command_refuses_a_bad_week_or_an_unknown_delegate(delegate):

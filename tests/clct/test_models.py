@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnership.clct import services
 from partnership.clct.enums import MeetingStatus, Rsvp
-from partnership.clct.models import Committee, Invitation, Meeting, MeetingChange
+from partnership.clct.models import Committee, DelegateSettings, Invitation, Meeting, MeetingChange
 from partnership.notifications.enums import Purpose
 from partnership.notifications.models import Delivery
 from territories.enums import Zone
@@ -151,3 +152,20 @@ def test_answering_spends_the_links():
     invitation.refresh_from_db()
     assert (invitation.rsvp, invitation.link_version) == (Rsvp.MAYBE, 1)
     assert invitation.rsvp_at is not None
+
+
+def test_a_new_delegate_has_settings_so_no_page_writes_them(client):
+    """The settings row (digest, calendar secret) is written with the delegate: the calendar and
+    preferences pages, opened for the first time, read it and write nothing."""
+    delegate = DelegateFactory()
+    settings = DelegateSettings.objects.get(delegate=delegate)
+    assert settings.digest_subscribed and settings.calendar_token
+
+    client.force_login(delegate.user)
+    for path in ("/clct/agenda/", "/clct/preferences/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        writes = [
+            q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))
+        ]
+        assert [sql for sql in writes if "clct_delegatesettings" in sql] == [], path

@@ -37,8 +37,8 @@ EMAILS = [f"digest-worker-{n}@apec.fr" for n in range(3)]
 def delegates(django_db_setup: None, territories_present: None, django_db_blocker: Any) -> Iterator[list[Delegate]]:
     with django_db_blocker.unblock():
         made = [DelegateFactory(user__email=email) for email in EMAILS]
-        for delegate in made:  # an empty week still sends a (short) digest: nothing else to seed
-            DelegateSettings.objects.create(delegate=delegate, digest_when_empty=True)
+        # An empty week still sends a (short) digest: nothing else to seed.
+        DelegateSettings.objects.filter(delegate__in=made).update(digest_when_empty=True)
         try:
             yield made
         finally:
