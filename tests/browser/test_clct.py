@@ -134,6 +134,7 @@ def test_a_delegates_week(week, chromium_browser, browser_server):
             ("calendrier", f"/clct/calendrier/?mois={month:%Y-%m}"),
             ("reunion", f"/clct/reunions/{upcoming.pk}/"),
             ("comite", "/clct/comites/19/"),
+            ("actions", "/clct/actions/"),
         ):
             narrow.goto(path)
             check(narrow, f"{name}-{width}")

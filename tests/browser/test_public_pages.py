@@ -64,3 +64,23 @@ def test_the_menu_fits_a_390_px_screen(browser_page: BrowserPage, path):
     )
     assert overflowing == []
     browser_page.screenshot(f"menu-390{path.replace('/', '-')}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/offres/?q=chef+de+projet",
+        "/territoires/regions/75/",
+        "/territoires/communes/19272/",
+        "/statistiques/",
+        "/api/",
+        "/glossaire/",
+    ],
+)
+def test_the_page_does_not_scroll_sideways_at_390_px(browser_page: BrowserPage, path):
+    """Wide tables scroll inside their own frame, not the page."""
+    page = browser_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(path)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390

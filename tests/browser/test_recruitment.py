@@ -58,6 +58,12 @@ def flow_data(browser_server: str, django_db_blocker: Any) -> Iterator[dict[str,
             User.objects.filter(email__in=[MEMBER, STAFF]).delete()
 
 
+# The page's width, the window's, and the elements that pass the window's right edge.
+WIDTH_JS = """() => [document.documentElement.scrollWidth, innerWidth, [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+    .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8)]"""
+
+
 @dataclass
 class Tab:
     page: Any
@@ -69,10 +75,14 @@ class Tab:
         return self.page.goto(self.base_url + path, wait_until="load")
 
     def check(self, name: str) -> None:
-        """One <h1>, no serious axe violation, no console error, nothing outside the site; a screenshot."""
+        """One <h1>, no sideways scrolling, no serious axe violation, no console error, nothing outside
+        the site; a screenshot."""
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"recrutement-{name}.png"), full_page=True)
         assert self.page.locator("h1").count() == 1, name
+        # Nothing makes the page scroll sideways (a table scrolls inside its own frame).
+        width, window, past = self.page.evaluate(WIDTH_JS)
+        assert width <= window, f"{name} is {width} px wide in a {window} px window: {past}"
         if self.page.evaluate("() => typeof window.axe === 'undefined'"):
             from tests.browser.conftest import AXE_JS
 
