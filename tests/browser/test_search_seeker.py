@@ -107,6 +107,8 @@ def test_first_result_in_the_first_screen_at_390_px(
     summary.click()
     page.locator("#filtre-region").wait_for(state="visible")
     assert page.locator("#type-vte").is_checked()
+    # Opened, they fit the screen (the selects inside the <details> were 40 px wider than it).
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     phone_page.screenshot("search-390-open")
     if phone_page.javascript:  # type: ignore[attr-defined]  # axe needs JavaScript: the "js" case only
         violations = phone_page.serious_axe_violations()
@@ -119,6 +121,13 @@ def test_filters_are_open_on_a_wide_screen(browser_page: BrowserPage, seeker_off
     page = browser_page.page
     assert page.locator("#filtre-region").is_visible()
     assert not page.locator("#filtres > summary").is_visible()
+    # Every field stays in the filters' column: the selects ran 56 px under the results (the DSFR's
+    # box-sizing was lost inside the <details>).
+    column = page.locator("#filtres").bounding_box()
+    assert column is not None
+    for field in page.locator("#filtres select, #filtres input:not([type=checkbox])").all():
+        box = field.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= column["x"] + column["width"] + 0.5, field
 
 
 def test_htmx_updates_the_active_filter_count(phone_page: BrowserPage, seeker_offers: list[Any]) -> None:
