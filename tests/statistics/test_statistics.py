@@ -71,7 +71,7 @@ def test_the_page_reads_the_cache_and_beat_recomputes_it(client, offers, django_
     with django_assert_max_num_queries(2):  # the map's (cached after the first view) and nothing else
         page = client.get("/statistiques/").content.decode()
     assert 'role="img"' in page and '<title id="graphique-types-titre">Offres ouvertes par type</title>' in page
-    assert "<caption>Offres ouvertes par type</caption>" in page
+    assert '<caption id="tableau-types">Offres ouvertes par type</caption>' in page
     OfferFactory(vta=True)
     assert '<th scope="row">VTA</th><td>3</td>' in client.get("/statistiques/").content.decode()  # cached
     refresh_statistics()
