@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
 
 SITE_CSS = BASE_DIR / "static" / "css" / "site.css"
 DSFR_CSS = BASE_DIR / "static" / "css" / "dsfr.css"
@@ -46,15 +45,18 @@ def dist() -> Path:
     return Path(dsfr.__file__).parent / "static" / "dsfr" / "dist"
 
 
+# Folders of the project that hold no template, script or module it serves (.venv alone holds
+# thousands of files: walking it took a second).
+NOT_SERVED = {".venv", "staticfiles", "tests", "node_modules", "scripts", ".git", ".var", "test-artifacts"}
+
+
 def used_classes() -> set[str]:
     """Every `fr-…` token of the templates, Python modules and scripts the project serves."""
+    folders = [path for path in BASE_DIR.iterdir() if path.is_dir() and path.name not in NOT_SERVED]
+    files = [path for folder in folders for pattern in ("*.html", "*.py", "*.js") for path in folder.rglob(pattern)]
     tokens: set[str] = set()
-    patterns = ["templates/**/*.html", "jinja_templates/**/*.html", "static/js/*.js", "*/**/*.py"]
-    for pattern in patterns:
-        for path in BASE_DIR.glob(pattern):
-            parts = path.relative_to(BASE_DIR).parts
-            if parts[0] in {".venv", "staticfiles", "tests", "node_modules", "scripts"}:
-                continue
+    for path in files:
+        if path.suffix != ".js" or path.parent == BASE_DIR / "static" / "js":
             tokens |= set(re.findall(r"fr-[\w-]*[\w]", path.read_text(errors="ignore")))
     return tokens
 
@@ -92,20 +94,33 @@ def blocks(css: str) -> list[tuple[str, str]]:
     return result
 
 
-def subset(css: str, classes: set[str]) -> str:
+def kept(css: str, keep: Callable[[str], bool], *, other_at_rules: bool) -> str:
+    """`css` with only the selectors `keep` accepts, inside @media and @supports too; rules left
+    without a selector dropped, Internet Explorer's fallbacks always; the other at-rules (@font-face,
+    @keyframes) kept or not."""
     out = []
     for prelude, body in blocks(css):
         if "min-width:0\\0" in prelude:  # Internet Explorer's fallbacks: not served.
             continue
-        if prelude.startswith("@media") or prelude.startswith("@supports"):
-            inner = subset(body, classes)
+        if prelude.startswith(("@media", "@supports")):
+            inner = kept(body, keep, other_at_rules=other_at_rules)
             if inner:
                 out.append(f"{prelude}{{{inner}}}")
-        elif not prelude.startswith("@"):
-            selectors = [s for s in prelude.split(",") if set(CLASS.findall(s)) & classes]
-            if selectors:
-                out.append(f"{','.join(selectors)}{{{body}}}")
+        elif prelude.startswith("@"):
+            if other_at_rules:
+                out.append(f"{prelude}{{{body}}}")
+        elif selectors := [selector for selector in prelude.split(",") if keep(selector)]:
+            out.append(f"{','.join(selectors)}{{{body}}}")
     return "".join(out)
+
+
+def style_rules(css: str) -> Iterator[str]:
+    """The selector list of every style rule of `css`, inside @media and @supports too."""
+    for prelude, body in blocks(css):
+        if prelude.startswith(("@media", "@supports")):
+            yield from style_rules(body)
+        elif not prelude.startswith("@"):
+            yield prelude
 
 
 # The core's spacing and column classes (`.fr-mb-3w`, `.fr-px-md-2v`, `.fr-col-lg-6`…): two thirds of
@@ -115,78 +130,68 @@ LAYOUT_CLASS = re.compile(r"\.(fr-(?:[mp][trblxy]?-[\w-]+|col(?:-[\w-]+)?))")
 
 def without_unused_layout_classes(css: str, used: set[str]) -> str:
     """`css` without the selectors that are one spacing or column class the project does not use."""
-    out = []
-    for prelude, body in blocks(css):
-        if prelude.startswith(("@media", "@supports")):
-            inner = without_unused_layout_classes(body, used)
-            if inner:
-                out.append(f"{prelude}{{{inner}}}")
-            continue
-        selectors = prelude.split(",")
-        if not prelude.startswith("@"):
-            unused = [s for s in selectors if (m := LAYOUT_CLASS.fullmatch(s.strip())) and m.group(1) not in used]
-            selectors = [s for s in selectors if s not in unused]
-        if selectors:
-            out.append(f"{','.join(selectors)}{{{body}}}")
-    return "".join(out)
+
+    def keep(selector: str) -> bool:
+        layout = LAYOUT_CLASS.fullmatch(selector.strip())
+        return layout is None or layout.group(1) in used
+
+    return kept(css, keep, other_at_rules=True)
 
 
 def leading_classes(css: str) -> set[str]:
     """The first class of each selector of `css` (`.fr-card` in `.fr-card .fr-badge`): what its rules style."""
-    leading = set()
-    for prelude, body in blocks(css):
-        for selectors in [body_prelude for body_prelude, _ in blocks(body)] if prelude.startswith("@") else [prelude]:
-            for selector in selectors.split(","):
-                first = CLASS.search(selector)
-                if first:
-                    leading.add(first.group(1))
-    return leading
+    firsts = (CLASS.search(selector) for rule in style_rules(css) for selector in rule.split(","))
+    return {first.group(1) for first in firsts if first}
 
 
-def components(used: set[str]) -> list[tuple[str, Path]]:
-    """The DSFR's components that style a class the project uses, in the order of the DSFR's own build
-    (where each one's first rule sits in dsfr.main.min.css). A component styles the classes that lead
-    its selectors, but for those several components lead with (`.fr-fieldset--error .fr-toggle`):
-    those tell nothing of which one a page needs."""
-    whole = (dist() / "dsfr.main.min.css").read_text()
+def components(used: set[str], whole: str) -> list[tuple[str, Path, str]]:
+    """The DSFR's components that style a class the project uses (name, file, rules), in the order of
+    the DSFR's own build (where each one's first rule sits in `whole`, dsfr.main.min.css). A component
+    styles the classes that lead its selectors, but for those several components lead with
+    (`.fr-fieldset--error .fr-toggle`): those tell nothing of which one a page needs."""
     core = set(CLASS.findall((dist() / "core" / "core.main.min.css").read_text()))
-    sheets = sorted(dist().glob("component/*/*.main.min.css"))
-    leading = {sheet: leading_classes(without_banner(sheet.read_text())) - core for sheet in sheets}
+    rules = {sheet: without_banner(sheet.read_text()) for sheet in sorted(dist().glob("component/*/*.main.min.css"))}
+    leading = {sheet: leading_classes(css) - core for sheet, css in rules.items()}
     shared = {
-        name for sheet in sheets for name in leading[sheet] if sum(name in other for other in leading.values()) > 1
+        name for classes in leading.values() for name in classes if sum(name in other for other in leading.values()) > 1
     }
     found = []
-    for sheet in sheets:
-        rules = without_banner(sheet.read_text())
-        position = whole.find(rules[:120])
+    for sheet, css in rules.items():
+        position = whole.find(css[:120])
         if position == -1:
             raise SystemExit(f"{sheet.name}: not found in dsfr.main.min.css (a new DSFR layout?)")
         if (leading[sheet] - shared) & used:
-            found.append((position, sheet.parent.name, sheet))
-    return [(name, sheet) for _, name, sheet in sorted(found)]
+            found.append((position, sheet.parent.name, sheet, css))
+    return [(name, sheet, css) for _, name, sheet, css in sorted(found)]
 
 
 def dsfr_css(used: set[str]) -> str:
-    chosen = components(used)
-    sheets = [dist() / "core" / "core.main.min.css", dist() / "scheme" / "scheme.min.css"]
-    sheets += [sheet for _, sheet in chosen]
-    banner = re.search(r"/\*!.*?\*/", (dist() / "dsfr.main.min.css").read_text(), flags=re.S)
+    whole = (dist() / "dsfr.main.min.css").read_text()
+    chosen = components(used, whole)
+    core, scheme = dist() / "core" / "core.main.min.css", dist() / "scheme" / "scheme.min.css"
+    parts = [
+        (without_unused_layout_classes(without_banner(core.read_text()), used), core),
+        (without_banner(scheme.read_text()), scheme),
+        *((css, sheet) for _, sheet, css in chosen),
+    ]
+    banner = re.search(r"/\*!.*?\*/", whole, flags=re.S)
     assert banner is not None
     header = (
         f'@charset "UTF-8";\n{banner.group(0)}\n/* Generated by scripts/dsfr_css.py: do not edit by hand. The '
         f"DSFR's core (of its spacing and column classes, those used), its dark theme and the {len(chosen)} "
         "components the project uses: "
-        f"{', '.join(name for name, _ in chosen)}. */\n"
+        f"{', '.join(name for name, _, _ in chosen)}. */\n"
     )
-    rules = [without_banner(sheet.read_text()) for sheet in sheets]
-    rules[0] = without_unused_layout_classes(rules[0], used)
-    return header + "\n".join(rebased(css, sheet) for css, sheet in zip(rules, sheets, strict=True)) + "\n"
+    return header + "\n".join(rebased(css, sheet) for css, sheet in parts) + "\n"
 
 
 def utility_rules(used: set[str]) -> str:
     classes = {token for token in used if token.startswith(PREFIXES)}
     source = dist() / "utility" / "utility.min.css"
-    css = rebased(subset(source.read_text(), classes), source)
+    css = rebased(
+        kept(source.read_text(), lambda selector: bool(set(CLASS.findall(selector)) & classes), other_at_rules=False),
+        source,
+    )
     rules = css.replace("}}", "}\n}").replace("}", "}\n").replace("\n\n", "\n")
     header = (
         "/* From the DSFR's utility.min.css (MIT): only the rules of the "
@@ -198,7 +203,7 @@ def utility_rules(used: set[str]) -> str:
 def main() -> None:
     used = used_classes()
     DSFR_CSS.write_text(dsfr_css(used))
-    own = SITE_CSS.read_text().split(MARKER)[0].split("/* ---- Generated below by scripts/dsfr_utility")[0]
+    own = SITE_CSS.read_text().split(MARKER)[0]
     SITE_CSS.write_text(own.rstrip("\n") + "\n\n" + MARKER + utility_rules(used))
     for output in (DSFR_CSS, SITE_CSS):
         print(f"{output.relative_to(BASE_DIR)}: {output.stat().st_size:,} bytes")
