@@ -14,14 +14,15 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 
+from tests.project_scripts import script_module
+
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
-CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 
 
 def _classes_of(sheet: str) -> frozenset[str]:
     found = finders.find(sheet)
     assert found, sheet
-    return frozenset(CSS_CLASS.findall(Path(found).read_text()))
+    return frozenset(script_module("dsfr_css").CLASS.findall(Path(found).read_text()))
 
 
 @functools.cache

@@ -1,7 +1,6 @@
 """Issue 14 (« Phone first »): what Lighthouse measured on the public pages, pinned without a browser.
 The style sheets the pages link, the fonts they preload, and links a crawler can follow."""
 
-import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from tests.offers.factories import OfferFactory
+from tests.project_scripts import script_module
 from tests.styles import unstyled_dsfr_classes
 
 pytestmark = pytest.mark.django_db
@@ -89,19 +89,11 @@ def test_icon_rules_point_at_the_dsfr_icons():
         assert finders.find(url.removeprefix("../")), url
 
 
-def dsfr_css_script():
-    spec = importlib.util.spec_from_file_location("dsfr_css", Path(settings.BASE_DIR) / "scripts" / "dsfr_css.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_generated_style_sheets_are_up_to_date():
     """css/dsfr.css and the end of css/site.css are what scripts/dsfr_css.py writes today, from the
     installed django-dsfr and the project's classes: run it again after a new component, icon or
     background class, or a new django-dsfr."""
-    script = dsfr_css_script()
+    script = script_module("dsfr_css")
     used = script.used_classes()
     assert Path(finders.find("css/dsfr.css")).read_text() == script.dsfr_css(used)
     site_css = Path(finders.find("css/site.css")).read_text()

@@ -6,7 +6,6 @@ every page that reads the cache (seen with `make manage ARGS="shell …"` beside
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+
+from tests.project_scripts import script_module
 
 SCRIPTS = Path(settings.BASE_DIR) / "scripts"
 # Like `make run`: a process that starts the embedded Redis, keeps it until its stdin closes, then stops it.
@@ -26,14 +27,6 @@ print(services.start_embedded_redis(sys.argv[1]), flush=True)
 sys.stdin.read()
 services.stop_services()
 """
-
-
-def services_module():
-    spec = importlib.util.spec_from_file_location("services_under_test", SCRIPTS / "services.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def answers(url: str) -> bool:
@@ -60,7 +53,7 @@ def test_a_joined_embedded_redis_is_left_running_and_its_starter_stops_it(name):
             url = next(line.strip() for line in starter.stdout if line.startswith("unix://"))
             assert answers(url)
 
-            services = services_module()
+            services = script_module("services")
             assert services.start_embedded_redis(name) == url  # joined, not a second server
             services.stop_services()
             assert answers(url), "make manage stopped make run's Redis"

@@ -238,7 +238,7 @@ def give_delegate_settings(
     """`post_save` of `Delegate` (partnership/clct/apps.py): a delegate has their settings row from the
     start, so that no page creates it when a delegate first opens it (a GET writes nothing)."""
     if created and not raw:
-        DelegateSettings.objects.get_or_create(delegate=instance)
+        DelegateSettings.of(instance)
 
 
 def renew_calendar_token(*, delegate: Delegate) -> DelegateSettings:

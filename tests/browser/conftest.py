@@ -134,6 +134,19 @@ class BrowserPage:
         return [v for v in results["violations"] if v.get("impact") in {"serious", "critical"}]
 
 
+# The page's width, the window's, and the elements that pass the window's right edge.
+_WIDTH_JS = """() => [document.documentElement.scrollWidth, innerWidth, [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+    .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8)]"""
+
+
+def sideways_scroll(page: Any) -> str:
+    """Empty when the page fits its window's width, else what runs past it (a table scrolls inside its
+    own frame; the page must not)."""
+    width, window, past = page.evaluate(_WIDTH_JS)
+    return "" if width <= window else f"{width} px wide in a {window} px window: {past}"
+
+
 def format_violations(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:

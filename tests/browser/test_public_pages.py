@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import BrowserPage, format_violations
+from tests.browser.conftest import BrowserPage, format_violations, sideways_scroll
 
 # django_db: so that pytest-django creates the test database even when only these tests run.
 # The pages themselves are served by `browser_server`'s thread, outside the test transaction.
@@ -85,6 +85,6 @@ def test_the_page_does_not_scroll_sideways_at_390_px(browser_page: BrowserPage, 
     page.set_viewport_size({"width": 390, "height": 844})
     browser_page.goto(path)
     page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true })")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert sideways_scroll(page) == ""
     violations = browser_page.serious_axe_violations()
     assert not violations, f"axe-core, {path} at 390 px:\n{format_violations(violations)}"

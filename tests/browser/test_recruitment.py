@@ -25,7 +25,7 @@ from partnership.accounts.models import Membership, Organisation, User
 from partnership.notifications import tasks as notification_tasks
 from partnership.notifications.models import Delivery
 from partnership.recruitment.models import Application, Posting
-from tests.browser.conftest import ARTIFACTS, format_violations
+from tests.browser.conftest import ARTIFACTS, format_violations, sideways_scroll
 from tests.factories import OrganisationFactory, minimal_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -58,12 +58,6 @@ def flow_data(browser_server: str, django_db_blocker: Any) -> Iterator[dict[str,
             User.objects.filter(email__in=[MEMBER, STAFF]).delete()
 
 
-# The page's width, the window's, and the elements that pass the window's right edge.
-WIDTH_JS = """() => [document.documentElement.scrollWidth, innerWidth, [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
-    .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8)]"""
-
-
 @dataclass
 class Tab:
     page: Any
@@ -81,8 +75,7 @@ class Tab:
         self.page.screenshot(path=str(ARTIFACTS / f"recrutement-{name}.png"), full_page=True)
         assert self.page.locator("h1").count() == 1, name
         # Nothing makes the page scroll sideways (a table scrolls inside its own frame).
-        width, window, past = self.page.evaluate(WIDTH_JS)
-        assert width <= window, f"{name} is {width} px wide in a {window} px window: {past}"
+        assert not (overflow := sideways_scroll(self.page)), f"{name} is {overflow}"
         if self.page.evaluate("() => typeof window.axe === 'undefined'"):
             from tests.browser.conftest import AXE_JS
 

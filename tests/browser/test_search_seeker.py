@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BrowserPage, format_violations
+from tests.browser.conftest import BrowserPage, format_violations, sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -108,7 +108,7 @@ def test_first_result_in_the_first_screen_at_390_px(
     page.locator("#filtre-region").wait_for(state="visible")
     assert page.locator("#type-vte").is_checked()
     # Opened, they fit the screen (the selects inside the <details> were 40 px wider than it).
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert sideways_scroll(page) == ""
     phone_page.screenshot("search-390-open")
     if phone_page.javascript:  # type: ignore[attr-defined]  # axe needs JavaScript: the "js" case only
         violations = phone_page.serious_axe_violations()

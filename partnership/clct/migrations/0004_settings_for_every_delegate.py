@@ -7,8 +7,9 @@ from django.db import migrations
 def create_missing_settings(apps, schema_editor):
     Delegate = apps.get_model("accounts", "Delegate")
     DelegateSettings = apps.get_model("clct", "DelegateSettings")
-    for delegate_id in Delegate.objects.filter(clct_settings__isnull=True).values_list("pk", flat=True):
-        DelegateSettings.objects.create(delegate_id=delegate_id)
+    missing = Delegate.objects.filter(clct_settings__isnull=True).values_list("pk", flat=True)
+    # One statement; each row draws its own calendar secret (the field's default).
+    DelegateSettings.objects.bulk_create([DelegateSettings(delegate_id=delegate_id) for delegate_id in missing])
 
 
 class Migration(migrations.Migration):
